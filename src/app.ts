@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { Type } from 'typebox';
+import { sql } from 'kysely';
+import type { Deps } from './deps.ts';
+import { actionConstraint } from './http/action-constraint.ts';
+import { recordApiKeyUse } from './http/auth.ts';
+import { ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import type { App } from './http/types.ts';
+import { apiKeyRoutes } from './modules/api-keys/index.ts';
+import { sessionRoutes } from './modules/sessions/index.ts';
+import { authRoutes } from './modules/users/index.ts';
+
+export const API_VERSION = '0.1.0';
+
+/** Builds the HTTP application around already-created dependencies; does not listen. */
+export async function buildApp(deps: Deps): Promise<App> {
+  // Typed as Fastify's base logger so the instance keeps Fastify's default logger generic.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({
+    loggerInstance,
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: deps.config.trustProxy,
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    routerOptions: { constraints: { action: actionConstraint } },
+    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.decorateRequest('user', undefined);
+  app.decorateRequest('apiKey', undefined);
+  app.decorateRequest('apiKeyAudit', undefined);
+  app.addSchema(ErrorEnvelope);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      'not_found',
+      `Route ${request.method} ${request.url.split('?')[0]} not found`,
+    ),
+  );
+  app.addHook('onResponse', recordApiKeyUse(deps));
+
+  // Validate/consume are called from play pages on other origins; nothing here uses cookies,
+  // so allowing every origin exposes no ambient credential.
+  await app.register(cors, {
+    origin: '*',
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'x-api-key', 'Authorization'],
+    exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+    maxAge: 86_400,
+  });
+  await registerOpenApi(app, API_VERSION);
+
+  const health = { tags: ['System'], security: [] };
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        ...health,
+        operationId: 'system.health',
+        summary: 'Liveness: the process answers',
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    () => ({ status: 'ok' as const }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        ...health,
+        operationId: 'system.ready',
+        summary: 'Readiness: the database (and Redis, when configured) answer',
+        response: {
+          200: Type.Object({ status: Type.Literal('ready') }),
+          503: Type.Ref('ErrorResponse'),
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await sql`SELECT 1`.execute(deps.database.db);
+        if (deps.redis) await deps.redis.ping();
+        return { status: 'ready' as const };
+      } catch (error) {
+        request.log.warn({ err: String(error) }, 'not ready');
+        return sendError(request, reply, 'service_unavailable', 'A dependency is not reachable');
+      }
+    },
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  authRoutes(app, deps);
+  apiKeyRoutes(app, deps);
+  sessionRoutes(app, deps);
+  return app;
+}

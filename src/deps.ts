@@ -1,0 +1,104 @@
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { connectDatabase, type Database } from './db/connect.ts';
+import { type Clock, systemClock } from './lib/clock.ts';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.ts';
+import { ApiKeyUsageRecorder } from './modules/api-keys/api-keys.usage.ts';
+import { ApiKeyCache } from './modules/api-keys/api-keys.cache.ts';
+import { createOidcVerifier, type OidcVerifier } from './modules/users/users.oidc.ts';
+
+/** Everything a service needs, built once per process (the composition root). */
+export interface Deps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly redis: Redis | undefined;
+  readonly rateLimiter: RateLimiter;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly keyUsage: ApiKeyUsageRecorder;
+  readonly apiKeyCache: ApiKeyCache;
+  readonly oidc: OidcVerifier | undefined;
+}
+
+export const LOG_REDACT_PATHS = [
+  'req.headers["x-api-key"]',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.password',
+  '*.key',
+  '*.token',
+];
+
+/** Session tokens travel in query strings (validate, play links); they never reach the logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:token|session_token)=)[^&]*/gi, '$1[redacted]');
+}
+
+export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level: config.logLevel,
+    redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: { method: string; url: string; ip?: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        remoteAddress: req.ip,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export interface DepsOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  database?: Database;
+}
+
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config);
+  const database =
+    overrides.database ??
+    (await connectDatabase(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.dbPoolSize }
+        : { kind: 'pglite', dataDir: config.dataDir },
+    ));
+  let redis: Redis | undefined;
+  let rateLimiter: RateLimiter;
+  if (config.redisUrl) {
+    // Fail fast while Redis is down instead of queueing: the limiter then falls back in-process.
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis error'));
+    await new Promise<void>((resolve, reject) => {
+      redis!.once('ready', resolve);
+      redis!.once('end', () => reject(new Error('could not connect to REDIS_URL')));
+    });
+    let lastWarning = 0;
+    rateLimiter = new RedisRateLimiter(redis, config.redisPrefix, clock, (error) => {
+      if (Date.now() - lastWarning > 10_000) {
+        lastWarning = Date.now();
+        logger.warn({ err: String(error) }, 'rate limits fell back to in-process counting');
+      }
+    });
+  } else {
+    rateLimiter = new MemoryRateLimiter(clock);
+  }
+  const keyUsage = new ApiKeyUsageRecorder(database, logger);
+  const apiKeyCache = new ApiKeyCache(database, clock, config.apiKeyCacheTtlMs);
+  const oidc = config.oidcIssuer
+    ? createOidcVerifier(config.oidcIssuer, config.oidcAudience)
+    : undefined;
+  return { config, database, redis, rateLimiter, clock, logger, keyUsage, apiKeyCache, oidc };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.keyUsage.close();
+  await deps.rateLimiter.close();
+  deps.redis?.disconnect();
+  await deps.database.close();
+}

@@ -1,0 +1,107 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { AppError, type ErrorCode } from '../lib/errors.ts';
+
+/** The one code → status table. */
+export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  bad_request: 400,
+  validation_failed: 400,
+  invalid_json: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
+  plan_required: 403,
+  not_found: 404,
+  conflict: 409,
+  session_gone: 410,
+  rate_limited: 429,
+  service_unavailable: 503,
+  internal: 500,
+};
+
+/**
+ * DailyPlay's documented error envelope `{ success: false, error }`, with machine-readable
+ * fields beside it so existing clients keep working.
+ */
+export const ErrorEnvelope = Type.Object(
+  {
+    success: Type.Literal(false),
+    error: Type.String({ description: 'Human-readable description of what went wrong' }),
+    code: Type.String({ description: 'Stable machine-readable error code' }),
+    request_id: Type.String({ description: 'Identifier of this request, also in the logs' }),
+    retry_after: Type.Optional(Type.Integer({ description: 'Seconds to wait (429 only)' })),
+    details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { $id: 'ErrorResponse', description: 'Error envelope' },
+);
+
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): FastifyReply {
+  const body: Record<string, unknown> = {
+    success: false,
+    error: message,
+    code,
+    request_id: String(request.id),
+  };
+  if (details) {
+    const { retry_after: retryAfter, ...rest } = details;
+    if (typeof retryAfter === 'number') body.retry_after = retryAfter;
+    if (Object.keys(rest).length > 0) body.details = rest;
+  }
+  return reply.code(STATUS_OF[code]).send(body);
+}
+
+function fromFastifyError(error: FastifyError): { code: ErrorCode; message: string } | undefined {
+  if (error.validation) {
+    const first = error.validation[0];
+    const where = error.validationContext ?? 'request';
+    const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = missing ?? path;
+    const message = field
+      ? `Invalid ${where}: ${field} ${first?.message ?? 'is invalid'}`
+      : `Invalid ${where}: ${first?.message ?? 'is invalid'}`;
+    return { code: 'validation_failed', message };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'invalid_json', message: 'Request body is not valid JSON' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'unsupported_media_type', message: 'Content-Type must be application/json' };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'payload_too_large', message: 'Request body is too large' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'bad_request', message: 'Content-Length does not match the body' };
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError) {
+    return { code: 'invalid_json', message: 'Request body is not valid JSON' };
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return { code: status === 404 ? 'not_found' : 'bad_request', message: error.message };
+  }
+  return undefined;
+}
+
+export function errorHandler(
+  error: FastifyError | AppError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  if (error instanceof AppError) {
+    return sendError(request, reply, error.code, error.message, error.details);
+  }
+  const mapped = fromFastifyError(error);
+  if (mapped) return sendError(request, reply, mapped.code, mapped.message);
+  request.log.error({ err: error }, 'unhandled error');
+  return sendError(request, reply, 'internal', 'Internal server error');
+}

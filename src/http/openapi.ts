@@ -1,0 +1,79 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The path this route has in the OpenAPI document, when it differs from the router's. */
+    openapiPath?: string;
+  }
+}
+
+function withoutAction(schema: FastifySchema): FastifySchema {
+  const query = schema.querystring as { properties?: Record<string, unknown> } | undefined;
+  if (!query?.properties || !('action' in query.properties)) return schema;
+  const { action: _action, ...properties } = query.properties;
+  return { ...schema, querystring: { ...query, properties } };
+}
+
+/**
+ * Routes told apart by `?action=` share one router path; in the document each gets the path
+ * DailyPlay publishes (`/api/org-api-keys?action=create-session`), as DailyPlay's own does.
+ */
+function transform({
+  schema,
+  url,
+  route,
+}: {
+  schema: FastifySchema;
+  url: string;
+  route: RouteOptions;
+}) {
+  const action = (route.constraints as { action?: string } | undefined)?.action;
+  const override = route.config?.openapiPath;
+  if (override) return { schema: withoutAction(schema), url: override };
+  if (action) return { schema: withoutAction(schema), url: `${url}?action=${action}` };
+  return { schema, url };
+}
+
+export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PlayLoop API',
+        version,
+        description:
+          'PlayLoop implements the DailyPlay API (organizations, API keys, one-time session tokens) wire-compatibly. ' +
+          'Errors use `{ "success": false, "error": "…" }` with `code` and `request_id` beside it. ' +
+          'Session tokens are UUIDs, API keys `dpk_` + 40 hex (only SHA-256 hashes are stored). ' +
+          'Rate limits are fixed UTC windows per key (minute and day); a 429 carries `Retry-After`, `RateLimit-*` headers and `retry_after` in the body.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-api-key',
+            description:
+              'API key in the format `dpk_<40 hex chars>`. Used for session token operations.',
+          },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A token from POST /api/auth/login, or a JWT from the configured OpenID Connect issuer.',
+          },
+        },
+      },
+      tags: [
+        { name: 'Sessions', description: 'One-time session tokens' },
+        { name: 'API Keys', description: 'Dashboard management of DailyPlay keys' },
+        { name: 'Auth', description: 'Dashboard login' },
+        { name: 'System', description: 'Health and readiness' },
+      ],
+    },
+    transform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+}

@@ -1,0 +1,22 @@
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests can move; everything time-dependent in PlayLoop reads the injected clock. */
+export class ManualClock implements Clock {
+  #ms: number;
+  constructor(start: Date = new Date()) {
+    this.#ms = start.getTime();
+  }
+  now(): Date {
+    return new Date(this.#ms);
+  }
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
+  set(date: Date): void {
+    this.#ms = date.getTime();
+  }
+}

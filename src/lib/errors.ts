@@ -1,0 +1,34 @@
+/**
+ * The closed catalog of failure codes a service may raise. `http/errors.ts` maps each code to
+ * exactly one HTTP status, so services never speak HTTP.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'invalid_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'unauthorized',
+  'forbidden',
+  'plan_required',
+  'not_found',
+  'conflict',
+  'session_gone',
+  'rate_limited',
+  'service_unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);

@@ -1,0 +1,72 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrate } from './db/migrate.ts';
+import { type DemoSeed, seedDemo } from './db/seed.ts';
+import { closeDeps, createDeps } from './deps.ts';
+
+function printDemo(seed: DemoSeed, baseUrl: string): void {
+  // Printed to stdout on purpose, once: the only time these secrets exist in clear.
+  const lines = [
+    '',
+    '  PlayLoop demo data (shown once, on the first start):',
+    `    organization id  ${seed.orgId} (slug "demo")`,
+    `    login            ${seed.email} / ${seed.password}`,
+    `    game id          ${seed.gameId}, stream id ${seed.streamId}`,
+    `    API key          ${seed.apiKey}`,
+    `    playable link    ${seed.playUrl}`,
+    '',
+    '  Log in:',
+    `    curl -s -X POST ${baseUrl}/api/auth/login -H 'Content-Type: application/json' \\`,
+    `      -d '{"email":"${seed.email}","password":"${seed.password}"}'`,
+    '  Create a one-time session:',
+    `    curl -s -X POST '${baseUrl}/api/org-api-keys?action=create-session' \\`,
+    `      -H 'Content-Type: application/json' -H 'x-api-key: ${seed.apiKey}' -d '{"game_id":${seed.gameId}}'`,
+    `  API reference: ${baseUrl}/docs`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const deps = await createDeps(config);
+  const applied = await migrate(deps.database);
+  if (applied.length > 0) deps.logger.info({ applied }, 'migrations applied');
+  const app = await buildApp(deps);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    deps.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void app
+      .close()
+      .then(() => closeDeps(deps))
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        deps.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  await app.listen({ host: config.host, port: config.port });
+  const seed = config.seedDemo ? await seedDemo(deps) : undefined;
+  if (seed) printDemo(seed, config.publicUrl);
+  deps.logger.info(
+    { url: config.publicUrl, database: deps.database.kind, redis: Boolean(deps.redis) },
+    'PlayLoop is listening',
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`configuration error: ${error.message}\n`);
+  } else {
+    process.stderr.write(`PlayLoop failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

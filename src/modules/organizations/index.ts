@@ -1,0 +1,12 @@
+export {
+  addMember,
+  assertApiTier,
+  createOrganization,
+  listMyOrganizations,
+  requireOrgRole,
+  slugify,
+} from './organizations.service.ts';
+export { findOrganization, findOrganizationBySlug } from './organizations.repo.ts';
+export type { OrganizationRow } from './organizations.repo.ts';
+export { ORG_TYPES, ROLES, roleAtLeast, tierAtLeast } from './organizations.roles.ts';
+export type { OrgType, Role } from './organizations.roles.ts';

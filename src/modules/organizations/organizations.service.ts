@@ -1,0 +1,121 @@
+import type { PlanTier } from '../../config.ts';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Actor } from '../users/index.ts';
+import {
+  findMembershipRole,
+  findOrganization,
+  insertMembership,
+  insertOrganization,
+  listMembershipsOfUser,
+  type OrganizationRow,
+} from './organizations.repo.ts';
+import { type OrgType, type Role, roleAtLeast, tierAtLeast } from './organizations.roles.ts';
+
+export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/g, '');
+  return slug || 'org';
+}
+
+export interface CreateOrganizationInput {
+  name: string;
+  slug?: string | undefined;
+  type?: OrgType | undefined;
+  planTier?: PlanTier | undefined;
+  /** The user who becomes its first Owner, if any. */
+  ownerUserId?: number | undefined;
+}
+
+export async function createOrganization(
+  deps: Deps,
+  input: CreateOrganizationInput,
+): Promise<OrganizationRow> {
+  const name = input.name.trim();
+  if (!name) throw new AppError('validation_failed', 'name must not be empty');
+  const slug = input.slug ?? slugify(name);
+  if (!SLUG_PATTERN.test(slug) || slug.length > 64) {
+    throw new AppError(
+      'validation_failed',
+      'slug may contain only lowercase letters, digits and single hyphens',
+    );
+  }
+  try {
+    return await deps.database.db.transaction().execute(async (trx) => {
+      const org = await insertOrganization(trx, {
+        name,
+        slug,
+        type: input.type ?? 'Brand',
+        plan_tier: input.planTier ?? deps.config.defaultOrgTier,
+      });
+      if (input.ownerUserId !== undefined) {
+        await insertMembership(trx, org.id, input.ownerUserId, 'Owner');
+      }
+      return org;
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw new AppError('conflict', `An organization with slug "${slug}" already exists`);
+    }
+    throw error;
+  }
+}
+
+export async function addMember(
+  deps: Deps,
+  orgId: number,
+  userId: number,
+  role: Role,
+): Promise<void> {
+  const org = await findOrganization(deps.database.db, orgId);
+  if (!org) throw new AppError('not_found', 'Organization not found');
+  try {
+    await insertMembership(deps.database.db, orgId, userId, role);
+  } catch (error) {
+    if ((error as { code?: string }).code === '23503') {
+      throw new AppError('not_found', 'User not found');
+    }
+    throw error;
+  }
+}
+
+/**
+ * Resolves the organization an actor addresses and checks their role. Not being a member is
+ * answered exactly like a missing organization (404), so ids of other tenants reveal nothing.
+ */
+export async function requireOrgRole(
+  deps: Deps,
+  actor: Actor,
+  orgId: number,
+  minimum: Role,
+): Promise<{ org: OrganizationRow; role: Role }> {
+  const [role, org] = await Promise.all([
+    findMembershipRole(deps.database.db, orgId, actor.userId),
+    findOrganization(deps.database.db, orgId),
+  ]);
+  if (!role || !org) throw new AppError('not_found', 'Organization not found');
+  if (!roleAtLeast(role, minimum)) {
+    throw new AppError('forbidden', `This action requires the ${minimum} role or higher`);
+  }
+  return { org, role };
+}
+
+export function assertApiTier(deps: Deps, org: { plan_tier: string }): void {
+  if (!tierAtLeast(org.plan_tier, deps.config.apiMinTier)) {
+    throw new AppError(
+      'plan_required',
+      `API access requires a ${deps.config.apiMinTier} tier organization (this one is ${org.plan_tier})`,
+    );
+  }
+}
+
+export function listMyOrganizations(deps: Deps, actor: Actor) {
+  return listMembershipsOfUser(deps.database.db, actor.userId);
+}

@@ -1,0 +1,204 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/connect.ts';
+import type { DB } from '../../db/schema.ts';
+
+export type StoredStatus = 'active' | 'consumed' | 'revoked';
+export type SessionStatus = StoredStatus | 'expired';
+
+export interface SessionRow {
+  id: number;
+  token: string;
+  org_id: number;
+  api_key_id: number | null;
+  game_id: number | null;
+  stream_id: number | null;
+  external_ref: string | null;
+  metadata: Record<string, unknown> | null;
+  status: StoredStatus;
+  expires_at: Date;
+  created_at: Date;
+  consumed_at: Date | null;
+  revoked_at: Date | null;
+  player_uuid: string | null;
+}
+
+const SESSION_COLUMNS = `id, token, org_id, api_key_id, game_id, stream_id, external_ref, metadata,
+  status, expires_at, created_at, consumed_at, revoked_at, player_uuid`;
+
+export interface NewSession {
+  token: string;
+  apiKeyId: number | null;
+  gameId: number | null;
+  streamId: number | null;
+  externalRef: string | null;
+  metadataJson: string | null;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+const INSERT_SQL = `
+INSERT INTO game_sessions
+  (org_id, token, api_key_id, game_id, stream_id, external_ref, metadata, expires_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
+RETURNING ${SESSION_COLUMNS}`;
+
+/**
+ * One statement: the composite foreign keys (org_id, game_id) and (org_id, stream_id) reject a
+ * game or stream of another organization, so no separate existence check is needed.
+ */
+export async function insertSession(
+  database: Database,
+  orgId: number,
+  s: NewSession,
+): Promise<SessionRow> {
+  const rows = await database.prepared<SessionRow>('session_insert', INSERT_SQL, [
+    orgId,
+    s.token,
+    s.apiKeyId,
+    s.gameId,
+    s.streamId,
+    s.externalRef,
+    s.metadataJson,
+    s.expiresAt,
+    s.createdAt,
+  ]);
+  return rows[0]!;
+}
+
+const FIND_SQL = `SELECT ${SESSION_COLUMNS} FROM game_sessions WHERE token = $1`;
+
+/** Looks a token up across organizations: tokens are public bearer capabilities. */
+export async function findSessionByToken(
+  database: Database,
+  token: string,
+): Promise<SessionRow | undefined> {
+  const rows = await database.prepared<SessionRow>('session_by_token', FIND_SQL, [token]);
+  return rows[0];
+}
+
+const CONSUME_SQL = `
+UPDATE game_sessions
+   SET status = 'consumed', consumed_at = $2, player_uuid = $3
+ WHERE token = $1 AND status = 'active' AND expires_at > $2
+RETURNING id, org_id, stream_id, game_id, external_ref, metadata`;
+
+export type ConsumedSession = Pick<
+  SessionRow,
+  'id' | 'org_id' | 'stream_id' | 'game_id' | 'external_ref' | 'metadata'
+>;
+
+/**
+ * The exactly-once guarantee: the row lock taken by this UPDATE makes every concurrent consume
+ * of the same token wait, re-check `status = 'active'` and match nothing.
+ */
+export async function consumeSession(
+  database: Database,
+  token: string,
+  now: Date,
+  playerUuid: string | null,
+): Promise<ConsumedSession | undefined> {
+  const rows = await database.prepared<ConsumedSession>('session_consume', CONSUME_SQL, [
+    token,
+    now,
+    playerUuid,
+  ]);
+  return rows[0];
+}
+
+export async function findOrgSession(
+  db: Kysely<DB>,
+  orgId: number,
+  token: string,
+): Promise<SessionRow | undefined> {
+  return db
+    .selectFrom('game_sessions')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('token', '=', token)
+    .executeTakeFirst();
+}
+
+export async function revokeSession(
+  db: Kysely<DB>,
+  orgId: number,
+  token: string,
+  now: Date,
+): Promise<SessionRow | undefined> {
+  return db
+    .updateTable('game_sessions')
+    .set({ status: 'revoked', revoked_at: now })
+    .where('org_id', '=', orgId)
+    .where('token', '=', token)
+    .where('status', '=', 'active')
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export interface SessionFilter {
+  status?: SessionStatus | undefined;
+  gameId?: number | undefined;
+  streamId?: number | undefined;
+  externalRef?: string | undefined;
+  /** Restricts to these games/streams (a scoped key sees only its own). */
+  allowedGameIds: number[] | null;
+  allowedStreamIds: number[] | null;
+  beforeId?: number | undefined;
+  limit: number;
+  now: Date;
+}
+
+export async function listSessions(
+  db: Kysely<DB>,
+  orgId: number,
+  f: SessionFilter,
+): Promise<SessionRow[]> {
+  let query = db.selectFrom('game_sessions').selectAll().where('org_id', '=', orgId);
+  if (f.gameId !== undefined) query = query.where('game_id', '=', f.gameId);
+  if (f.streamId !== undefined) query = query.where('stream_id', '=', f.streamId);
+  if (f.externalRef !== undefined) query = query.where('external_ref', '=', f.externalRef);
+  if (f.beforeId !== undefined) query = query.where('id', '<', f.beforeId);
+  switch (f.status) {
+    case undefined:
+      break;
+    case 'active':
+      query = query.where('status', '=', 'active').where('expires_at', '>', f.now);
+      break;
+    case 'expired':
+      query = query.where('status', '=', 'active').where('expires_at', '<=', f.now);
+      break;
+    case 'consumed':
+    case 'revoked':
+      query = query.where('status', '=', f.status);
+      break;
+  }
+  const { allowedGameIds: games, allowedStreamIds: streams } = f;
+  // A session is in a scoped key's reach when each of its targets is allowed.
+  if (games) {
+    query = query.where((eb) =>
+      eb.or([eb('game_id', 'is', null), eb('game_id', 'in', games.length ? games : [-1])]),
+    );
+  }
+  if (streams) {
+    query = query.where((eb) =>
+      eb.or([eb('stream_id', 'is', null), eb('stream_id', 'in', streams.length ? streams : [-1])]),
+    );
+  }
+  return query.orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+export async function isGameInStream(
+  db: Kysely<DB>,
+  orgId: number,
+  streamId: number,
+  gameId: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('stream_games')
+    .select('game_id')
+    .where('org_id', '=', orgId)
+    .where('stream_id', '=', streamId)
+    .where('game_id', '=', gameId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

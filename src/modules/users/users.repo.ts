@@ -1,0 +1,84 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+
+export interface UserRow {
+  id: number;
+  email: string;
+  name: string | null;
+  created_at: Date;
+}
+
+const USER_COLUMNS = ['id', 'email', 'name', 'created_at'] as const;
+
+export async function insertUser(
+  db: Kysely<DB>,
+  input: { email: string; name: string | null; password_hash: string | null },
+): Promise<UserRow> {
+  return db.insertInto('users').values(input).returning(USER_COLUMNS).executeTakeFirstOrThrow();
+}
+
+export async function findUserById(db: Kysely<DB>, userId: number): Promise<UserRow | undefined> {
+  return db.selectFrom('users').select(USER_COLUMNS).where('id', '=', userId).executeTakeFirst();
+}
+
+export async function findUserCredentials(
+  db: Kysely<DB>,
+  email: string,
+): Promise<(UserRow & { password_hash: string | null }) | undefined> {
+  return db
+    .selectFrom('users')
+    .select([...USER_COLUMNS, 'password_hash'])
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function findUserByExternalSubject(
+  db: Kysely<DB>,
+  subject: string,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where('external_subject', '=', subject)
+    .executeTakeFirst();
+}
+
+/** Links an external identity to the user with this email, unless one is linked already. */
+export async function linkExternalSubjectByEmail(
+  db: Kysely<DB>,
+  email: string,
+  subject: string,
+): Promise<UserRow | undefined> {
+  return db
+    .updateTable('users')
+    .set({ external_subject: subject })
+    .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .where('external_subject', 'is', null)
+    .returning(USER_COLUMNS)
+    .executeTakeFirst();
+}
+
+export async function insertUserSession(
+  db: Kysely<DB>,
+  input: { token_hash: string; user_id: number; expires_at: Date },
+): Promise<void> {
+  await db.insertInto('user_sessions').values(input).execute();
+}
+
+export async function findUserBySessionHash(
+  db: Kysely<DB>,
+  tokenHash: string,
+  now: Date,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('user_sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['u.id', 'u.email', 'u.name', 'u.created_at'])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+export async function deleteUserSession(db: Kysely<DB>, tokenHash: string): Promise<void> {
+  await db.deleteFrom('user_sessions').where('token_hash', '=', tokenHash).execute();
+}

@@ -1,0 +1,75 @@
+import type { Deps } from '../../deps.ts';
+import type { App } from '../../http/types.ts';
+import { currentUser, requireUser } from '../../http/auth.ts';
+import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
+import { LoginBody, LoginResponse, MeResponse } from './users.schemas.ts';
+import { describeMe, login, logout } from './users.service.ts';
+
+const tags = ['Auth'];
+
+export function authRoutes(app: App, deps: Deps): void {
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        operationId: 'auth.login',
+        summary: 'Log in with email and password',
+        description:
+          'Returns a bearer token for the management endpoints. With `OIDC_ISSUER` set, JWTs from that issuer are accepted as bearer tokens too.',
+        tags,
+        security: [],
+        body: LoginBody,
+        response: { 200: LoginResponse, ...errorResponses(400, 401) },
+      },
+    },
+    async (request) => {
+      const result = await login(deps, request.body);
+      return {
+        success: true as const,
+        data: {
+          token: result.token,
+          token_type: 'Bearer' as const,
+          expires_at: result.expiresAt,
+          user: result.user,
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    {
+      onRequest: requireUser(deps),
+      schema: {
+        operationId: 'auth.logout',
+        summary: 'End this login token',
+        tags,
+        security: [{ bearerAuth: [] }],
+        response: { 200: SuccessOnly, ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const token = /^Bearer\s+(\S+)/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+      await logout(deps, token);
+      return { success: true as const };
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    {
+      onRequest: requireUser(deps),
+      schema: {
+        operationId: 'auth.me',
+        summary: 'The logged-in user and their organizations',
+        tags,
+        security: [{ bearerAuth: [] }],
+        response: { 200: MeResponse, ...errorResponses(401) },
+      },
+    },
+    async (request) => ({
+      success: true as const,
+      data: await describeMe(deps, currentUser(request)),
+    }),
+  );
+}

@@ -1,0 +1,108 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../lib/errors.ts';
+import { newUserToken, sha256Hex } from '../../lib/secrets.ts';
+import { listMyOrganizations } from '../organizations/index.ts';
+import {
+  deleteUserSession,
+  findUserBySessionHash,
+  findUserByExternalSubject,
+  findUserCredentials,
+  insertUser,
+  insertUserSession,
+  linkExternalSubjectByEmail,
+  type UserRow,
+} from './users.repo.ts';
+
+/** Who is calling, as established by `http/auth.ts`. */
+export interface Actor {
+  userId: number;
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// A valid hash of a random password: verifying against it makes a login for an unknown email
+// cost as much as a real one, so timing does not reveal which emails have accounts.
+let dummyHash: Promise<string> | undefined;
+
+export async function createUser(
+  deps: Deps,
+  input: { email: string; password?: string | undefined; name?: string | undefined },
+): Promise<UserRow> {
+  const email = input.email.trim();
+  if (!EMAIL_PATTERN.test(email)) throw new AppError('validation_failed', 'email is not valid');
+  if (input.password !== undefined && input.password.length < 8) {
+    throw new AppError('validation_failed', 'password must have at least 8 characters');
+  }
+  const passwordHash = input.password === undefined ? null : await hash(input.password);
+  try {
+    return await insertUser(deps.database.db, {
+      email,
+      name: input.name ?? null,
+      password_hash: passwordHash,
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      throw new AppError('conflict', 'A user with this email already exists');
+    }
+    throw error;
+  }
+}
+
+export async function login(
+  deps: Deps,
+  input: { email: string; password: string },
+): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
+  const user = await findUserCredentials(deps.database.db, input.email.trim());
+  dummyHash ??= hash(newUserToken().token);
+  const ok = await verify(user?.password_hash ?? (await dummyHash), input.password).catch(
+    () => false,
+  );
+  if (!user || !user.password_hash || !ok) {
+    throw new AppError('unauthorized', 'Invalid email or password');
+  }
+  const { token, hash: tokenHash } = newUserToken();
+  const expiresAt = new Date(
+    deps.clock.now().getTime() + deps.config.userSessionTtlHours * 3_600_000,
+  );
+  await insertUserSession(deps.database.db, {
+    token_hash: tokenHash,
+    user_id: user.id,
+    expires_at: expiresAt,
+  });
+  const { password_hash: _omit, ...publicUser } = user;
+  return { token, expiresAt, user: publicUser };
+}
+
+export async function logout(deps: Deps, token: string): Promise<void> {
+  await deleteUserSession(deps.database.db, sha256Hex(token));
+}
+
+/** Resolves a bearer token (a PlayLoop login token or an external OIDC JWT) to a user. */
+export async function authenticateBearer(deps: Deps, token: string): Promise<UserRow> {
+  if (token.startsWith('pls_')) {
+    const user = await findUserBySessionHash(deps.database.db, sha256Hex(token), deps.clock.now());
+    if (user) return user;
+    throw new AppError('unauthorized', 'Invalid or expired bearer token');
+  }
+  if (deps.oidc && token.split('.').length === 3) {
+    const identity = await deps.oidc.verify(token).catch(() => undefined);
+    if (!identity) throw new AppError('unauthorized', 'Invalid or expired bearer token');
+    const linked = await findUserByExternalSubject(deps.database.db, identity.subject);
+    if (linked) return linked;
+    if (identity.email && identity.emailVerified) {
+      const byEmail = await linkExternalSubjectByEmail(
+        deps.database.db,
+        identity.email,
+        identity.subject,
+      );
+      if (byEmail) return byEmail;
+    }
+    throw new AppError('unauthorized', 'No PlayLoop user is linked to this identity');
+  }
+  throw new AppError('unauthorized', 'Invalid or expired bearer token');
+}
+
+export async function describeMe(deps: Deps, user: UserRow) {
+  const organizations = await listMyOrganizations(deps, { userId: user.id });
+  return { ...user, organizations };
+}
