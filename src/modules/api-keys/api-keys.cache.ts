@@ -34,6 +34,10 @@ export class ApiKeyCache {
     return row;
   }
 
+  forgetAll(): void {
+    this.#entries.clear();
+  }
+
   /** Drops a key from this process's cache after it was changed or deleted. */
   forget(keyId: number): void {
     for (const [hash, entry] of this.#entries) {

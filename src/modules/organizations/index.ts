@@ -4,6 +4,7 @@ export {
   createOrganization,
   listMyOrganizations,
   requireOrgRole,
+  setPlanTier,
   slugify,
 } from './organizations.service.ts';
 export { findOrganization, findOrganizationBySlug } from './organizations.repo.ts';

@@ -48,6 +48,19 @@ export async function findOrganizationBySlug(
     .executeTakeFirst();
 }
 
+export async function updatePlanTier(
+  db: Executor,
+  orgId: number,
+  tier: string,
+): Promise<OrganizationRow | undefined> {
+  return db
+    .updateTable('organizations')
+    .set({ plan_tier: tier })
+    .where('id', '=', orgId)
+    .returning(ORG_COLUMNS)
+    .executeTakeFirst();
+}
+
 export async function insertMembership(
   db: Executor,
   orgId: number,

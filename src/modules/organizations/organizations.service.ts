@@ -9,6 +9,7 @@ import {
   insertOrganization,
   listMembershipsOfUser,
   type OrganizationRow,
+  updatePlanTier,
 } from './organizations.repo.ts';
 import { type OrgType, type Role, roleAtLeast, tierAtLeast } from './organizations.roles.ts';
 
@@ -114,6 +115,18 @@ export function assertApiTier(deps: Deps, org: { plan_tier: string }): void {
       `API access requires a ${deps.config.apiMinTier} tier organization (this one is ${org.plan_tier})`,
     );
   }
+}
+
+/** Changes an organization's plan tier (install administrators: CLI). */
+export async function setPlanTier(
+  deps: Deps,
+  orgId: number,
+  tier: PlanTier,
+): Promise<OrganizationRow> {
+  const org = await updatePlanTier(deps.database.db, orgId, tier);
+  if (!org) throw new AppError('not_found', 'Organization not found');
+  deps.apiKeyCache.forgetAll();
+  return org;
 }
 
 export function listMyOrganizations(deps: Deps, actor: Actor) {
