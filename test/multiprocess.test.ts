@@ -127,7 +127,8 @@ describe.skipIf(!enabled)('two server processes on one PostgreSQL + Redis', () =
 
   it('refuses a revoked key on the other process within one second', async () => {
     const t = await makeTenant(h);
-    const [a, b] = servers as [{ url: string }, { url: string }];
+    const a = servers[0]!;
+    const b = servers[1]!;
     const use = () =>
       post(
         b.url,

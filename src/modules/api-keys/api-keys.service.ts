@@ -4,6 +4,7 @@ import { DAILYPLAY_KEY_PATTERN, newDailyPlayKey, sha256Hex } from '../../lib/sec
 import {
   assertApiTier,
   findOrganization,
+  requireName,
   requireOrgRole,
   tierAtLeast,
 } from '../organizations/index.ts';
@@ -56,6 +57,22 @@ async function checkScopeIds(deps: Deps, orgId: number, fields: ApiKeyFields): P
   }
 }
 
+/** The service's own checks, so callers other than HTTP (CLI, seed) get the same rules. */
+function checkLimits(fields: ApiKeyFields): void {
+  for (const [field, value] of [
+    ['rate_limit_per_minute', fields.rate_limit_per_minute],
+    ['rate_limit_per_day', fields.rate_limit_per_day],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 100_000_000)) {
+      throw new AppError('validation_failed', `${field} must be an integer from 1 to 100000000`);
+    }
+  }
+  const ids = [...(fields.allowed_game_ids ?? []), ...(fields.allowed_stream_ids ?? [])];
+  if (ids.some((id) => !Number.isInteger(id) || id < 1 || id > 2_147_483_647)) {
+    throw new AppError('validation_failed', 'allowed ids must be positive integers');
+  }
+}
+
 function parseExpiry(value: string | null | undefined): Date | null | undefined {
   if (value === undefined || value === null) return value;
   const date = new Date(value);
@@ -82,8 +99,8 @@ export async function createApiKey(
     : await findOrganization(deps.database.db, orgId);
   if (!org) throw new AppError('not_found', 'Organization not found');
   assertApiTier(deps, org);
-  const name = fields.name.trim();
-  if (!name) throw new AppError('validation_failed', 'name must not be empty');
+  const name = requireName('name', fields.name);
+  checkLimits(fields);
   await checkScopeIds(deps, orgId, fields);
   const { key, hash, prefix } = newDailyPlayKey();
   const row = await insertApiKey(deps.database.db, {
@@ -110,12 +127,10 @@ export async function updateApiKey(
   fields: ApiKeyFields,
 ): Promise<ApiKeyRow> {
   await requireOrgRole(deps, actor, orgId, 'Admin');
+  checkLimits(fields);
   await checkScopeIds(deps, orgId, fields);
   const patch: ApiKeyPatch = {};
-  if (fields.name !== undefined) {
-    if (!fields.name.trim()) throw new AppError('validation_failed', 'name must not be empty');
-    patch.name = fields.name.trim();
-  }
+  if (fields.name !== undefined) patch.name = requireName('name', fields.name);
   if (fields.description !== undefined) patch.description = fields.description;
   if (fields.is_active !== undefined) patch.is_active = fields.is_active;
   if (fields.allowed_game_ids !== undefined) patch.allowed_game_ids = fields.allowed_game_ids;

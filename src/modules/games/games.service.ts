@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
+import { requireName } from '../organizations/index.ts';
 import { type GameRow, insertGame, listGames } from './games.repo.ts';
 
 export const GAME_STATUSES = ['Draft', 'Active', 'Archived'] as const;
@@ -10,8 +11,7 @@ export async function createGame(
   orgId: number,
   input: { title: string; description?: string | undefined; status?: GameStatus | undefined },
 ): Promise<GameRow> {
-  const title = input.title.trim();
-  if (!title) throw new AppError('validation_failed', 'title must not be empty');
+  const title = requireName('title', input.title);
   try {
     return await insertGame(deps.database.db, orgId, {
       title,

@@ -3,6 +3,7 @@ export {
   assertApiTier,
   createOrganization,
   listMyOrganizations,
+  requireName,
   requireOrgRole,
   setPlanTier,
   slugify,

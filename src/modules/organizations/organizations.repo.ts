@@ -67,11 +67,7 @@ export async function insertMembership(
   userId: number,
   role: Role,
 ): Promise<void> {
-  await db
-    .insertInto('memberships')
-    .values({ org_id: orgId, user_id: userId, role })
-    .onConflict((oc) => oc.columns(['org_id', 'user_id']).doUpdateSet({ role }))
-    .execute();
+  await db.insertInto('memberships').values({ org_id: orgId, user_id: userId, role }).execute();
 }
 
 export async function findMembershipRole(

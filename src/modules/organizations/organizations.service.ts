@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { PlanTier } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -23,7 +24,17 @@ export function slugify(name: string): string {
     .replace(/^-+|-+$/g, '')
     .slice(0, 48)
     .replace(/-+$/g, '');
-  return slug || 'org';
+  // Names with no ASCII letters or digits still get a usable, unique-enough slug.
+  return slug || `x-${randomBytes(3).toString('hex')}`;
+}
+
+/** Trims a display name and enforces the 1–200 character rule the schema also checks. */
+export function requireName(field: string, value: string): string {
+  const trimmed = value.trim();
+  if (!trimmed || trimmed.length > 200) {
+    throw new AppError('validation_failed', `${field} must have 1 to 200 characters`);
+  }
+  return trimmed;
 }
 
 export interface CreateOrganizationInput {
@@ -39,8 +50,7 @@ export async function createOrganization(
   deps: Deps,
   input: CreateOrganizationInput,
 ): Promise<OrganizationRow> {
-  const name = input.name.trim();
-  if (!name) throw new AppError('validation_failed', 'name must not be empty');
+  const name = requireName('name', input.name);
   const slug = input.slug ?? slugify(name);
   if (!SLUG_PATTERN.test(slug) || slug.length > 64) {
     throw new AppError(
@@ -80,9 +90,9 @@ export async function addMember(
   try {
     await insertMembership(deps.database.db, orgId, userId, role);
   } catch (error) {
-    if ((error as { code?: string }).code === '23503') {
-      throw new AppError('not_found', 'User not found');
-    }
+    const { code } = error as { code?: string };
+    if (code === '23503') throw new AppError('not_found', 'User not found');
+    if (code === '23505') throw new AppError('conflict', 'The user is a member already');
     throw error;
   }
 }

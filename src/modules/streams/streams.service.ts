@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import { slugify } from '../organizations/index.ts';
+import { requireName, slugify } from '../organizations/index.ts';
 import { insertStream, insertStreamGames, listStreams, type StreamRow } from './streams.repo.ts';
 
 export const STREAM_STATUSES = [
@@ -23,8 +23,7 @@ export async function createStream(
     status?: StreamStatus | undefined;
   },
 ): Promise<StreamRow & { game_ids: number[] }> {
-  const name = input.name.trim();
-  if (!name) throw new AppError('validation_failed', 'name must not be empty');
+  const name = requireName('name', input.name);
   const gameIds = [...new Set(input.gameIds)];
   try {
     return await deps.database.db.transaction().execute(async (trx) => {

@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = join(import.meta.dirname, '..', 'src', 'cli.ts');
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let dataDir: string;
+
+/**
+ * Runs the CLI as a real process, on PGlite in `dataDir` or on TEST_DATABASE_URL when set.
+ * The command line is split on whitespace, so arguments here never contain spaces.
+ */
+function cli(commandLine: string): Promise<CliResult> {
+  const args = commandLine.split(/\s+/);
+  const {
+    DATABASE_URL: _database,
+    REDIS_URL: _redis,
+    TEST_DATABASE_URL: testDatabaseUrl,
+    ...env
+  } = process.env;
+  const childEnv: NodeJS.ProcessEnv = { ...env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  if (testDatabaseUrl) childEnv.DATABASE_URL = testDatabaseUrl;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [CLI, ...args], { env: childEnv }, (error, stdout, stderr) => {
+      const code = error ? error.code : 0;
+      if (typeof code !== 'number') {
+        reject(error ?? new Error('no exit code'));
+        return;
+      }
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function cliJson<T>(commandLine: string): Promise<T> {
+  const result = await cli(`${commandLine} --json`);
+  if (result.code !== 0) {
+    throw new Error(`cli ${commandLine} exited ${result.code}: ${result.stderr}`);
+  }
+  return JSON.parse(result.stdout) as T;
+}
+
+const suffix = () => randomBytes(5).toString('hex');
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'playloop-cli-'));
+});
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('cli', () => {
+  it('creates an organization, a member, a game, a stream and an API key', async () => {
+    const slug = `cli-${suffix()}`;
+    const org = await cliJson<{ id: number; slug: string; plan_tier: string }>(
+      `org create --name CLI-Brand --slug ${slug} --tier Business`,
+    );
+    expect(org).toMatchObject({ slug, plan_tier: 'Business' });
+
+    const email = `cli-${suffix()}@example.test`;
+    const user = await cliJson<{ id: number; email: string; membership: unknown }>(
+      `user create --email ${email} --password correct-horse --org ${org.id} --role Admin`,
+    );
+    expect(user).toMatchObject({ email, membership: { org_id: org.id, role: 'Admin' } });
+    expect(user).not.toHaveProperty('password_hash');
+
+    const game = await cliJson<{ id: number; org_id: number; status: string }>(
+      `game create --org ${org.id} --title Spin --status Active`,
+    );
+    expect(game).toMatchObject({ org_id: org.id, status: 'Active' });
+
+    const stream = await cliJson<{ id: number; game_ids: number[] }>(
+      `stream create --org ${org.id} --name Summer --slug summer-${suffix()} --games ${game.id}`,
+    );
+    expect(stream.game_ids).toEqual([game.id]);
+
+    const key = await cliJson<Record<string, unknown>>(
+      `key create --org ${org.id} --name Server --games ${game.id} --streams ${stream.id} ` +
+        '--per-minute 30 --per-day 500',
+    );
+    expect(key.key).toMatch(/^dpk_[0-9a-f]{40}$/);
+    expect(key).toMatchObject({
+      org_id: org.id,
+      key_prefix: (key.key as string).slice(0, 8),
+      allowed_game_ids: [game.id],
+      allowed_stream_ids: [stream.id],
+      rate_limit_per_minute: 30,
+      rate_limit_per_day: 500,
+    });
+    expect(key).not.toHaveProperty('key_hash');
+  }, 90_000);
+
+  it('prints a service error to stderr and exits 2', async () => {
+    const result = await cli('game create --org 2147483647 --title Orphan --json');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error: Organization not found\n');
+    expect(result.stdout).toBe('');
+  }, 30_000);
+
+  it('refuses a malformed integer argument with exit code 2 and a message', async () => {
+    const result = await cli('key create --org 1 --name k --per-minute lots');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--per-minute must be a whole number');
+    expect(result.stderr).toContain('Usage:');
+  });
+
+  it('refuses an unknown command with exit code 2 and the usage text', async () => {
+    const result = await cli('org explode');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown command "org explode"');
+    expect(result.stderr).toContain('Usage:');
+  });
+});
