@@ -74,9 +74,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     // Fail fast while Redis is down instead of queueing: the limiter then falls back in-process.
     redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis error'));
+    const connecting = redis;
     await new Promise<void>((resolve, reject) => {
-      redis!.once('ready', resolve);
-      redis!.once('end', () => reject(new Error('could not connect to REDIS_URL')));
+      const timer = setTimeout(() => {
+        connecting.disconnect();
+        reject(new Error('could not connect to REDIS_URL within 10 s'));
+      }, 10_000);
+      connecting.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
     });
     let lastWarning = 0;
     rateLimiter = new RedisRateLimiter(redis, config.redisPrefix, clock, (error) => {
