@@ -10,6 +10,7 @@ import { recordApiKeyUse } from './http/auth.ts';
 import { ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import type { App } from './http/types.ts';
+import { validatorCompiler } from './http/validation.ts';
 import { apiKeyRoutes } from './modules/api-keys/index.ts';
 import { sessionRoutes } from './modules/sessions/index.ts';
 import { authRoutes } from './modules/users/index.ts';
@@ -27,12 +28,12 @@ export async function buildApp(deps: Deps): Promise<App> {
     requestIdHeader: false,
     genReqId: () => randomUUID(),
     routerOptions: { constraints: { action: actionConstraint } },
-    ajv: { customOptions: { allErrors: false, coerceTypes: 'array', removeAdditional: false } },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', undefined);
   app.decorateRequest('apiKey', undefined);
   app.decorateRequest('apiKeyAudit', undefined);
+  app.setValidatorCompiler(validatorCompiler);
   app.addSchema(ErrorEnvelope);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>

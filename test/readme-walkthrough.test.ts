@@ -21,9 +21,10 @@ async function freePort(): Promise<number> {
 
 it('runs the README curl walkthrough as written against a fresh server', async () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const block = /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(
-    readme,
-  )?.[1];
+  const block =
+    /<!-- walkthrough:start -->\s*```bash\n([\s\S]*?)```\s*<!-- walkthrough:end -->/.exec(
+      readme,
+    )?.[1];
   expect(block).toBeDefined();
 
   const dataDir = mkdtempSync(join(tmpdir(), 'playloop-readme-'));

@@ -36,13 +36,16 @@ export function createOidcVerifier(issuer: string, audience: string | undefined)
       });
       const { payload } = await jwtVerify(token, await keys, {
         issuer,
+        // A token without an expiry would be a credential that never dies.
+        requiredClaims: ['exp', 'sub'],
         ...(audience ? { audience } : {}),
       });
       if (!payload.sub) throw new Error('token has no subject');
       return {
         subject: `${payload.iss ?? issuer}|${payload.sub}`,
         email: typeof payload.email === 'string' ? payload.email : undefined,
-        emailVerified: payload.email_verified !== false,
+        // Linking by email trusts only an issuer that says it verified the address.
+        emailVerified: payload.email_verified === true,
       };
     },
   };

@@ -112,7 +112,8 @@ async function loginToken(email: string, password: string): Promise<string> {
 interface JwtOptions {
   sub?: string | undefined;
   email?: string | undefined;
-  emailVerified?: boolean | undefined;
+  /** Defaults to true when an email is given; `null` leaves the claim out. */
+  emailVerified?: boolean | null | undefined;
   audience?: string | undefined;
   issuer?: string | undefined;
   key?: PrivateKey | undefined;
@@ -124,7 +125,9 @@ async function jwt(options: JwtOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = {};
   if (options.email !== undefined) claims.email = options.email;
-  if (options.emailVerified !== undefined) claims.email_verified = options.emailVerified;
+  if (options.email !== undefined && options.emailVerified !== null) {
+    claims.email_verified = options.emailVerified ?? true;
+  }
   const token = new SignJWT(claims)
     .setProtectedHeader({ alg: 'RS256', kid: KID, typ: 'JWT' })
     .setIssuer(options.issuer ?? issuer)
@@ -401,6 +404,12 @@ describe('OIDC bearer tokens', () => {
     const token = await jwt({ sub, email: user.email, emailVerified: false });
     expectError(await me(token), 401, 'unauthorized');
     expectError(await me(await jwt({ sub })), 401, 'unauthorized');
+  });
+
+  it('does not link by an email whose verification the issuer does not state', async () => {
+    const user = await newUser();
+    const token = await jwt({ sub: randomUUID(), email: user.email, emailVerified: null });
+    expectError(await me(token), 401, 'unauthorized');
   });
 
   it('does not relink a user already linked to another subject', async () => {

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_EXPIRES_IN_MINUTES } from '../src/modules/sessions/sessions.service.ts';
+import { runCommand } from './proc.ts';
+import { type BenchSeed, SEEDED_SESSIONS, seededTokenSql } from './seed.ts';
+import type { Operation } from './http.ts';
+
+const REPO_FILE = new URL('../src/modules/sessions/sessions.repo.ts', import.meta.url);
+
+/**
+ * The statements the server runs, read from sessions.repo.ts itself (they are module-private
+ * constants), so pgbench measures exactly the SQL of create/validate/consume and cannot drift.
+ */
+export function sessionStatements(): Record<'insert' | 'find' | 'consume', string> {
+  const source = readFileSync(REPO_FILE, 'utf8');
+  const constants = new Map<string, string>();
+  for (const match of source.matchAll(/const (\w+) = `([^`]*)`;/g)) {
+    constants.set(match[1]!, match[2]!);
+  }
+  const resolve = (name: string): string => {
+    const text = constants.get(name);
+    if (text === undefined) {
+      throw new Error(`${name} not found in src/modules/sessions/sessions.repo.ts; update bench/`);
+    }
+    return text
+      .replace(/\$\{(\w+)\}/g, (_, inner: string) => resolve(inner))
+      .replace(/\s+/g, ' ')
+      .trim();
+  };
+  return {
+    insert: resolve('INSERT_SQL'),
+    find: resolve('FIND_SQL'),
+    consume: resolve('CONSUME_SQL'),
+  };
+}
+
+/** Replaces the $n placeholders of a statement; every placeholder must have a value. */
+function bind(text: string, values: Record<number, string>): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = values[Number(n)];
+    if (value === undefined) throw new Error(`no pgbench value for $${n} in: ${text}`);
+    return value;
+  });
+}
+
+/**
+ * One pgbench script per operation, with the parameters the HTTP path binds: the key's
+ * org/key/game ids, a fresh gen_random_uuid() token and the default expiry for create, and a
+ * random seeded token (md5('bench-' || i)::uuid) for validate and consume.
+ */
+export function pgbenchScripts(seed: BenchSeed): Record<Operation, string> {
+  const statements = sessionStatements();
+  const token = `(${seededTokenSql(':i')})`;
+  const pick = `\\set i random(1, ${SEEDED_SESSIONS})\n`;
+  const ids = `\\set org ${seed.orgId}\n\\set key ${seed.keyId}\n\\set game ${seed.gameId}\n`;
+  return {
+    create:
+      ids +
+      bind(statements.insert, {
+        1: ':org',
+        2: '(gen_random_uuid())',
+        3: ':key',
+        4: ':game',
+        5: '(NULL)',
+        6: '(NULL)',
+        7: '(NULL)',
+        8: `(now() + interval '${DEFAULT_EXPIRES_IN_MINUTES} minutes')`,
+        9: '(now())',
+      }) +
+      ';\n',
+    validate: pick + bind(statements.find, { 1: token }) + ';\n',
+    consume: pick + bind(statements.consume, { 1: token, 2: '(now())', 3: '(NULL)' }) + ';\n',
+  };
+}
+
+export interface PgbenchResult {
+  tps: number;
+  latencyAvgMs: number;
+  transactions: number;
+  failed: number;
+  script: string;
+}
+
+export function findPgbench(): string {
+  const candidates = [
+    process.env.PGBENCH,
+    '/usr/lib/postgresql/17/bin/pgbench',
+    '/usr/lib/postgresql/16/bin/pgbench',
+    '/usr/lib/postgresql/15/bin/pgbench',
+  ];
+  for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
+  return 'pgbench'; // from PATH
+}
+
+function parseNumber(output: string, pattern: RegExp, what: string): number {
+  const match = pattern.exec(output);
+  if (!match?.[1]) throw new Error(`could not find ${what} in pgbench output:\n${output}`);
+  return Number(match[1]);
+}
+
+/** `pgbench -n -M prepared -c <connections> -j 2 -T <seconds>` on one script. */
+export async function runPgbench(options: {
+  url: string;
+  script: string;
+  dir: string;
+  operation: Operation;
+  connections: number;
+  seconds: number;
+}): Promise<PgbenchResult> {
+  const file = join(options.dir, `${options.operation}.sql`);
+  writeFileSync(file, options.script);
+  const args = [
+    '-n', // no pgbench_* tables to vacuum
+    '-M',
+    'prepared',
+    '-c',
+    String(options.connections),
+    '-j',
+    '2',
+    '-T',
+    String(options.seconds),
+    '-f',
+    file,
+    options.url,
+  ];
+  const result = await runCommand(findPgbench(), args, (options.seconds + 60) * 1000);
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.timedOut) throw new Error(`pgbench ${options.operation} timed out`);
+  if (result.code !== 0) {
+    throw new Error(`pgbench ${options.operation} exited with ${result.code}:\n${output}`);
+  }
+  const failed = /number of failed transactions: (\d+)/.exec(output);
+  return {
+    tps: parseNumber(output, /^tps = ([\d.]+)/m, 'tps'),
+    latencyAvgMs: parseNumber(output, /^latency average = ([\d.]+) ms/m, 'latency average'),
+    transactions: parseNumber(
+      output,
+      /number of transactions actually processed: (\d+)/,
+      'transaction count',
+    ),
+    failed: failed?.[1] ? Number(failed[1]) : 0,
+    script: options.script,
+  };
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Database } from '../src/db/connect.ts';
+import {
+  consumeSession,
+  findSessionByToken,
+  insertSession,
+} from '../src/modules/sessions/sessions.repo.ts';
+import { DEFAULT_EXPIRES_IN_MINUTES } from '../src/modules/sessions/sessions.service.ts';
+import type { Operation } from './http.ts';
+import { type BenchSeed, randomSeededToken } from './seed.ts';
+
+export interface RawResult {
+  opsPerSec: number;
+  avgMs: number;
+  total: number;
+  durationSec: number;
+  /** create: rows inserted; validate: tokens found; consume: tokens consumed (the 200s). */
+  hits: number;
+  /** validate: tokens not found (a failure); consume: nothing matched (the 410s). */
+  misses: number;
+}
+
+/**
+ * The embedded database's ceiling: the server's own repository functions (same named prepared
+ * statements, same pg adapter over PGlite) called back to back in this process, no HTTP. PGlite
+ * is one connection, so one loop is all the concurrency it can use.
+ */
+export async function runRaw(
+  database: Database,
+  seed: BenchSeed,
+  operation: Operation,
+  seconds: number,
+  warmup = false,
+): Promise<RawResult> {
+  const step = async (): Promise<boolean> => {
+    switch (operation) {
+      case 'create': {
+        const now = new Date();
+        await insertSession(database, seed.orgId, {
+          token: randomUUID(),
+          apiKeyId: seed.keyId,
+          gameId: seed.gameId,
+          streamId: null,
+          externalRef: null,
+          metadataJson: null,
+          expiresAt: new Date(now.getTime() + DEFAULT_EXPIRES_IN_MINUTES * 60_000),
+          createdAt: now,
+        });
+        return true;
+      }
+      case 'validate':
+        return (await findSessionByToken(database, randomSeededToken())) !== undefined;
+      case 'consume': {
+        // Warm-up consumes unknown tokens: the same UPDATE, but no seeded token is used up.
+        const token = warmup ? randomUUID() : randomSeededToken();
+        return (await consumeSession(database, token, new Date(), null)) !== undefined;
+      }
+    }
+  };
+  let hits = 0;
+  let misses = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let now = start;
+  let nextYield = start + 50;
+  while (now < end) {
+    if (await step()) hits++;
+    else misses++;
+    now = performance.now();
+    if (now >= nextYield) {
+      // PGlite answers without real I/O, so this loop would otherwise starve timers and
+      // signal handlers (Ctrl-C, the watchdog) for the whole run.
+      await new Promise(setImmediate);
+      nextYield = now + 50;
+    }
+  }
+  const elapsedMs = now - start;
+  const total = hits + misses;
+  return {
+    opsPerSec: total / (elapsedMs / 1000),
+    avgMs: total ? elapsedMs / total : 0,
+    total,
+    durationSec: elapsedMs / 1000,
+    hits,
+    misses,
+  };
+}
