@@ -1,36 +1,18 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EXPIRES_IN_MINUTES } from '../src/modules/sessions/sessions.service.ts';
 import { runCommand } from './proc.ts';
 import { type BenchSeed, SEEDED_SESSIONS, seededTokenSql } from './seed.ts';
 import type { Operation } from './http.ts';
+import { SINGLE_ROW_STATEMENTS } from './statements.ts';
 
-const REPO_FILE = new URL('../src/modules/sessions/sessions.repo.ts', import.meta.url);
-
-/**
- * The statements the server runs, read from sessions.repo.ts itself (they are module-private
- * constants), so pgbench measures exactly the SQL of create/validate/consume and cannot drift.
- */
+/** The single-row statements, whitespace folded for a pgbench script line. */
 export function sessionStatements(): Record<'insert' | 'find' | 'consume', string> {
-  const source = readFileSync(REPO_FILE, 'utf8');
-  const constants = new Map<string, string>();
-  for (const match of source.matchAll(/const (\w+) = `([^`]*)`;/g)) {
-    constants.set(match[1]!, match[2]!);
-  }
-  const resolve = (name: string): string => {
-    const text = constants.get(name);
-    if (text === undefined) {
-      throw new Error(`${name} not found in src/modules/sessions/sessions.repo.ts; update bench/`);
-    }
-    return text
-      .replace(/\$\{(\w+)\}/g, (_, inner: string) => resolve(inner))
-      .replace(/\s+/g, ' ')
-      .trim();
-  };
+  const fold = (text: string) => text.replace(/\s+/g, ' ').trim();
   return {
-    insert: resolve('INSERT_SQL'),
-    find: resolve('FIND_SQL'),
-    consume: resolve('CONSUME_SQL'),
+    insert: fold(SINGLE_ROW_STATEMENTS.insert),
+    find: fold(SINGLE_ROW_STATEMENTS.find),
+    consume: fold(SINGLE_ROW_STATEMENTS.consume),
   };
 }
 

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../src/db/connect.ts';
-import {
-  consumeSession,
-  findSessionByToken,
-  insertSession,
-} from '../src/modules/sessions/sessions.repo.ts';
 import { DEFAULT_EXPIRES_IN_MINUTES } from '../src/modules/sessions/sessions.service.ts';
 import type { Operation } from './http.ts';
 import { type BenchSeed, randomSeededToken } from './seed.ts';
+import { SINGLE_ROW_STATEMENTS } from './statements.ts';
 
 export interface RawResult {
   opsPerSec: number;
@@ -22,9 +18,9 @@ export interface RawResult {
 }
 
 /**
- * The embedded database's ceiling: the server's own repository functions (same named prepared
- * statements, same pg adapter over PGlite) called back to back in this process, no HTTP. PGlite
- * is one connection, so one loop is all the concurrency it can use.
+ * The embedded database's ceiling: the single-row statements (bench/statements.ts) as named
+ * prepared statements through the same pg adapter over PGlite, back to back in this process,
+ * no HTTP. PGlite is one connection, so one loop is all the concurrency it can use.
  */
 export async function runRaw(
   database: Database,
@@ -37,24 +33,34 @@ export async function runRaw(
     switch (operation) {
       case 'create': {
         const now = new Date();
-        await insertSession(database, seed.orgId, {
-          token: randomUUID(),
-          apiKeyId: seed.keyId,
-          gameId: seed.gameId,
-          streamId: null,
-          externalRef: null,
-          metadataJson: null,
-          expiresAt: new Date(now.getTime() + DEFAULT_EXPIRES_IN_MINUTES * 60_000),
-          createdAt: now,
-        });
+        await database.prepared('bench_insert', SINGLE_ROW_STATEMENTS.insert, [
+          seed.orgId,
+          randomUUID(),
+          seed.keyId,
+          seed.gameId,
+          null,
+          null,
+          null,
+          new Date(now.getTime() + DEFAULT_EXPIRES_IN_MINUTES * 60_000),
+          now,
+        ]);
         return true;
       }
-      case 'validate':
-        return (await findSessionByToken(database, randomSeededToken())) !== undefined;
+      case 'validate': {
+        const rows = await database.prepared('bench_find', SINGLE_ROW_STATEMENTS.find, [
+          randomSeededToken(),
+        ]);
+        return rows.length > 0;
+      }
       case 'consume': {
         // Warm-up consumes unknown tokens: the same UPDATE, but no seeded token is used up.
         const token = warmup ? randomUUID() : randomSeededToken();
-        return (await consumeSession(database, token, new Date(), null)) !== undefined;
+        const rows = await database.prepared('bench_consume', SINGLE_ROW_STATEMENTS.consume, [
+          token,
+          new Date(),
+          null,
+        ]);
+        return rows.length > 0;
       }
     }
   };

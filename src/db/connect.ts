@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { pglitePoolConfig } from './pglite-connection.ts';
 import type { DB } from './schema.ts';
 
 // int8 (bigint ids, counts) fits a JS number for every value this application produces.
@@ -29,9 +29,9 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   } else {
     if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
     pglite = await PGlite.create(options.dataDir);
-    // PGlite is one connection: the adapter's pool has exactly one client, so a transaction
-    // holds it and nothing else may query the pool until the transaction ends.
-    pool = new pg.Pool(createPgConfig(pglite));
+    // PGlite is one connection: the pool has exactly one client, so a transaction holds it
+    // and nothing else may query the pool until the transaction ends.
+    pool = new pg.Pool(pglitePoolConfig(pglite));
   }
   // An idle client that errors (server restart) must not crash the process; the pool drops it.
   pool.on('error', () => undefined);

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/connect.ts';
 import type { DB } from '../../db/schema.ts';
 
 export type StoredStatus = 'active' | 'consumed' | 'revoked';
@@ -20,89 +19,6 @@ export interface SessionRow {
   consumed_at: Date | null;
   revoked_at: Date | null;
   player_uuid: string | null;
-}
-
-const SESSION_COLUMNS = `id, token, org_id, api_key_id, game_id, stream_id, external_ref, metadata,
-  status, expires_at, created_at, consumed_at, revoked_at, player_uuid`;
-
-export interface NewSession {
-  token: string;
-  apiKeyId: number | null;
-  gameId: number | null;
-  streamId: number | null;
-  externalRef: string | null;
-  metadataJson: string | null;
-  expiresAt: Date;
-  createdAt: Date;
-}
-
-const INSERT_SQL = `
-INSERT INTO game_sessions
-  (org_id, token, api_key_id, game_id, stream_id, external_ref, metadata, expires_at, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
-RETURNING ${SESSION_COLUMNS}`;
-
-/**
- * One statement: the composite foreign keys (org_id, game_id) and (org_id, stream_id) reject a
- * game or stream of another organization, so no separate existence check is needed.
- */
-export async function insertSession(
-  database: Database,
-  orgId: number,
-  s: NewSession,
-): Promise<SessionRow> {
-  const rows = await database.prepared<SessionRow>('session_insert', INSERT_SQL, [
-    orgId,
-    s.token,
-    s.apiKeyId,
-    s.gameId,
-    s.streamId,
-    s.externalRef,
-    s.metadataJson,
-    s.expiresAt,
-    s.createdAt,
-  ]);
-  return rows[0]!;
-}
-
-const FIND_SQL = `SELECT ${SESSION_COLUMNS} FROM game_sessions WHERE token = $1`;
-
-/** Looks a token up across organizations: tokens are public bearer capabilities. */
-export async function findSessionByToken(
-  database: Database,
-  token: string,
-): Promise<SessionRow | undefined> {
-  const rows = await database.prepared<SessionRow>('session_by_token', FIND_SQL, [token]);
-  return rows[0];
-}
-
-const CONSUME_SQL = `
-UPDATE game_sessions
-   SET status = 'consumed', consumed_at = $2, player_uuid = $3
- WHERE token = $1 AND status = 'active' AND expires_at > $2
-RETURNING id, org_id, stream_id, game_id, external_ref, metadata`;
-
-export type ConsumedSession = Pick<
-  SessionRow,
-  'id' | 'org_id' | 'stream_id' | 'game_id' | 'external_ref' | 'metadata'
->;
-
-/**
- * The exactly-once guarantee: the row lock taken by this UPDATE makes every concurrent consume
- * of the same token wait, re-check `status = 'active'` and match nothing.
- */
-export async function consumeSession(
-  database: Database,
-  token: string,
-  now: Date,
-  playerUuid: string | null,
-): Promise<ConsumedSession | undefined> {
-  const rows = await database.prepared<ConsumedSession>('session_consume', CONSUME_SQL, [
-    token,
-    now,
-    playerUuid,
-  ]);
-  return rows[0];
 }
 
 export async function findOrgSession(

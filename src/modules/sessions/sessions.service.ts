@@ -5,9 +5,11 @@ import type { ApiKeyContext } from '../api-keys/index.ts';
 import {
   type ConsumedSession,
   consumeSession as consumeSessionRow,
-  findOrgSession,
   findSessionByToken,
   insertSession,
+} from './sessions.batched.ts';
+import {
+  findOrgSession,
   isGameInStream,
   listSessions as listSessionRows,
   revokeSession as revokeSessionRow,
@@ -80,7 +82,8 @@ export async function createSession(
   const now = deps.clock.now();
   const minutes = input.expires_in_minutes ?? DEFAULT_EXPIRES_IN_MINUTES;
   try {
-    return await insertSession(deps.database, key.org_id, {
+    return await insertSession(deps.database, {
+      orgId: key.org_id,
       token: randomUUID(),
       apiKeyId: key.id,
       gameId,

@@ -220,6 +220,56 @@ describe('create-session', () => {
   });
 });
 
+describe('concurrent requests sharing one statement', () => {
+  it('gives each of many concurrent creates its own answer when some name a foreign game', async () => {
+    const a = await makeTenant(h);
+    const b = await makeTenant(h);
+    const games = Array.from({ length: 40 }, (_, i) =>
+      i % 4 === 0 ? b.gameIds[0] : a.gameIds[i % 2],
+    );
+    const responses = await Promise.all(
+      games.map((gameId) => create(a, { game_id: gameId, external_ref: `r-${gameId}` })),
+    );
+    responses.forEach((response, i) => {
+      if (games[i] === b.gameIds[0]) {
+        expect(response.statusCode).toBe(404);
+      } else {
+        expect(response.statusCode).toBe(200);
+        expect(json<{ data: Created }>(response).data.game_id).toBe(games[i]);
+      }
+    });
+    const tokens = responses
+      .filter((r) => r.statusCode === 200)
+      .map((r) => json<{ data: Created }>(r).data.token);
+    expect(new Set(tokens).size).toBe(30);
+  });
+
+  it('answers concurrent validates and consumes of different tokens each with their own session', async () => {
+    const t = await makeTenant(h);
+    const tokens: string[] = [];
+    for (let i = 0; i < 20; i++) tokens.push(await createToken(t, { external_ref: `ref-${i}` }));
+    const validated = await Promise.all(
+      tokens.map((token) => h.inject({ method: 'GET', url: validateUrl(token) })),
+    );
+    validated.forEach((response, i) =>
+      expect(json<{ data: { external_ref: string } }>(response).data.external_ref).toBe(`ref-${i}`),
+    );
+    const consumed = await Promise.all(
+      tokens.map((token, i) => consume(token, { player_uuid: `p-${i}` })),
+    );
+    consumed.forEach((response, i) => {
+      expect(response.statusCode).toBe(200);
+      expect(json<{ data: { external_ref: string } }>(response).data.external_ref).toBe(`ref-${i}`);
+    });
+    const rows = await h.deps.database.db
+      .selectFrom('game_sessions')
+      .select(['external_ref', 'player_uuid'])
+      .where('token', 'in', tokens)
+      .execute();
+    for (const row of rows) expect(row.player_uuid).toBe(row.external_ref!.replace('ref-', 'p-'));
+  });
+});
+
 describe('validate-session', () => {
   it('reports an active token with its metadata, without consuming it', async () => {
     const t = await makeTenant(h);
