@@ -42,6 +42,8 @@ export interface GamesTable {
   description: string | null;
   template: Generated<string>;
   status: Generated<string>;
+  config: ColumnType<Record<string, unknown>, string | undefined, string>;
+  prize_enabled: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -52,6 +54,15 @@ export interface StreamsTable {
   name: string;
   slug: string;
   status: Generated<string>;
+  description: string | null;
+  order_mode: Generated<'fixed' | 'random'>;
+  start_at: Timestamp | null;
+  end_at: Timestamp | null;
+  timezone: Generated<string>;
+  max_total_plays: number | null;
+  max_plays_per_player: number | null;
+  completion_message: string | null;
+  total_plays: Generated<number>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -111,6 +122,83 @@ export interface ApiKeyUsageTable {
   created_at: Timestamp;
 }
 
+type Json = ColumnType<Record<string, unknown> | null, string | null, string | null>;
+
+export interface PlaysTable {
+  id: Generated<number>;
+  org_id: number;
+  game_id: number;
+  stream_id: number | null;
+  session_id: number | null;
+  player_uuid: string;
+  external_id: string | null;
+  status: Generated<'started' | 'completed'>;
+  score: number | null;
+  duration_ms: number | null;
+  result: Json;
+  utm: Json;
+  started_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface VoucherSetsTable {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  description: string | null;
+  expires_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface VoucherCodesTable {
+  id: Generated<number>;
+  org_id: number;
+  set_id: number;
+  code: string;
+  status: Generated<'available' | 'claimed'>;
+  draw_id: number | null;
+  claimed_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export type PrizeType = 'voucher_set' | 'voucher' | 'item' | 'external_link' | 'no_prize';
+
+export interface PrizeSlotsTable {
+  id: Generated<number>;
+  org_id: number;
+  game_id: number;
+  position: number;
+  name: string;
+  description: string | null;
+  type: PrizeType;
+  win_chance: number;
+  quantity: number | null;
+  won_count: Generated<number>;
+  min_score: number | null;
+  voucher_set_id: number | null;
+  voucher_code: string | null;
+  external_url: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PrizeDrawsTable {
+  id: Generated<number>;
+  org_id: number;
+  play_id: number;
+  slot_id: number | null;
+  slot_type: string;
+  status: Generated<'drawn' | 'claimed'>;
+  voucher_code_id: number | null;
+  drawn_at: Timestamp;
+  claimed_at: Timestamp | null;
+}
+
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -122,4 +210,10 @@ export interface DB {
   api_keys: ApiKeysTable;
   game_sessions: GameSessionsTable;
   api_key_usage: ApiKeyUsageTable;
+  plays: PlaysTable;
+  voucher_sets: VoucherSetsTable;
+  voucher_codes: VoucherCodesTable;
+  prize_slots: PrizeSlotsTable;
+  prize_draws: PrizeDrawsTable;
+  app_secrets: AppSecretsTable;
 }
