@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -11,9 +12,16 @@ import { ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import type { App } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { analyticsRoutes } from './modules/analytics/index.ts';
 import { apiKeyRoutes } from './modules/api-keys/index.ts';
+import { gameRoutes } from './modules/games/index.ts';
+import { playRoutes } from './modules/plays/index.ts';
+import { prizeRoutes } from './modules/prizes/index.ts';
 import { sessionRoutes } from './modules/sessions/index.ts';
+import { streamRoutes } from './modules/streams/index.ts';
 import { authRoutes } from './modules/users/index.ts';
+import { voucherRoutes } from './modules/vouchers/index.ts';
+import { webRoutes } from './web/index.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -48,9 +56,10 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   // Validate/consume are called from play pages on other origins; nothing here uses cookies,
   // so allowing every origin exposes no ambient credential.
+  await app.register(cookie);
   await app.register(cors, {
     origin: '*',
-    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['Content-Type', 'x-api-key', 'Authorization'],
     exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
     maxAge: 86_400,
@@ -98,6 +107,13 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   authRoutes(app, deps);
   apiKeyRoutes(app, deps);
+  voucherRoutes(app, deps);
+  prizeRoutes(app, deps);
+  gameRoutes(app, deps);
+  streamRoutes(app, deps);
   sessionRoutes(app, deps);
+  analyticsRoutes(app, deps);
+  playRoutes(app, deps);
+  webRoutes(app);
   return app;
 }

@@ -14,6 +14,7 @@ function printDemo(seed: DemoSeed, baseUrl: string): void {
     `    game id          ${seed.gameId}, stream id ${seed.streamId}`,
     `    API key          ${seed.apiKey}`,
     `    playable link    ${seed.playUrl}`,
+    `    public stream    ${seed.streamUrl}`,
     '',
     '  Log in:',
     `    curl -s -X POST ${baseUrl}/api/auth/login -H 'Content-Type: application/json' \\`,

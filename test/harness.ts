@@ -7,7 +7,7 @@ import { connectDatabase, type Database } from '../src/db/connect.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { closeDeps, createDeps, createLogger, type Deps } from '../src/deps.ts';
 import type { App } from '../src/http/types.ts';
-import { ManualClock } from '../src/lib/clock.ts';
+import { ManualClock, type ShiftedClock } from '../src/lib/clock.ts';
 
 /** True when the suite runs against the real PostgreSQL + Redis (CI's second run). */
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -16,7 +16,7 @@ export const onRedis = Boolean(process.env.TEST_REDIS_URL);
 export interface Harness {
   app: App;
   deps: Deps;
-  clock: ManualClock;
+  clock: ManualClock | ShiftedClock;
   /** Everything the server logged, as text: tests assert secrets never appear in it. */
   logs: () => string;
   inject: App['inject'];
@@ -48,10 +48,10 @@ export async function openTestDatabase(config: Config): Promise<Database> {
 }
 
 export async function createHarness(
-  options: { config?: Partial<Config>; start?: Date } = {},
+  options: { config?: Partial<Config>; start?: Date; clock?: ShiftedClock } = {},
 ): Promise<Harness> {
   const config = testConfig(options.config);
-  const clock = new ManualClock(options.start ?? new Date());
+  const clock = options.clock ?? new ManualClock(options.start ?? new Date());
   const chunks: string[] = [];
   const sink = {
     write(chunk: string) {

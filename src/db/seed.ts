@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { createApiKey } from '../modules/api-keys/index.ts';
 import { createGame } from '../modules/games/index.ts';
+import { replacePrizes } from '../modules/prizes/index.ts';
+import { createVoucherSet, generateVoucherCodes } from '../modules/vouchers/index.ts';
 import {
   addMember,
   createOrganization,
@@ -22,6 +24,7 @@ export interface DemoSeed {
   streamId: number;
   apiKey: string;
   playUrl: string;
+  streamUrl: string;
 }
 
 /**
@@ -44,11 +47,40 @@ export async function seedDemo(deps: Deps): Promise<DemoSeed | undefined> {
   const password = deps.config.demoPassword ?? randomBytes(9).toString('base64url');
   const user = await createUser(deps, { email: DEMO_EMAIL, password, name: 'Demo Owner' });
   await addMember(deps, org.id, user.id, 'Owner');
-  const game = await createGame(deps, org.id, { title: 'Lucky Spin', status: 'Active' });
-  const second = await createGame(deps, org.id, { title: 'Memory Match', status: 'Active' });
+  const owner = { userId: user.id };
+  const game = await createGame(deps, org.id, {
+    title: 'Lucky Spin',
+    template: 'spin-wheel',
+    prize_enabled: true,
+    status: 'Active',
+  });
+  const second = await createGame(deps, org.id, {
+    title: 'Memory Match',
+    template: 'memory-match',
+    config: { pairs: 6, duration_s: 60 },
+    status: 'Active',
+  });
+  const third = await createGame(deps, org.id, {
+    title: 'Tap Rush',
+    template: 'quick-tap',
+    config: { duration_s: 10 },
+    status: 'Active',
+  });
+  const vouchers = await createVoucherSet(deps, owner, org.id, { name: 'Demo 10% off codes' });
+  await generateVoucherCodes(deps, owner, org.id, vouchers.id, {
+    count: 50,
+    prefix: 'DEMO',
+    length: 8,
+  });
+  await replacePrizes(deps, owner, org.id, game.id, [
+    { name: '10% off', type: 'voucher_set', win_chance: 30, voucher_set_id: vouchers.id },
+    { name: 'Free coffee', type: 'voucher', win_chance: 20, voucher_code: 'COFFEE', quantity: 100 },
+    { name: 'Try again', type: 'no_prize', win_chance: 50 },
+  ]);
   const stream = await createStream(deps, org.id, {
     name: 'Summer Campaign',
-    gameIds: [game.id, second.id],
+    slug: 'summer',
+    gameIds: [game.id, second.id, third.id],
   });
   const key = await createApiKey(deps, undefined, org.id, { name: 'Demo server key' });
   const session = await createSession(
@@ -75,5 +107,6 @@ export async function seedDemo(deps: Deps): Promise<DemoSeed | undefined> {
     streamId: stream.id,
     apiKey: key.key,
     playUrl: playUrl(deps, session),
+    streamUrl: `${deps.config.publicUrl}/stream/${org.slug}/${stream.slug}`,
   };
 }

@@ -62,8 +62,11 @@ function fromFastifyError(error: FastifyError): { code: ErrorCode; message: stri
     const first = error.validation[0];
     const where = error.validationContext ?? 'request';
     const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const field = missing ?? path;
+    const params = first?.params as
+      { missingProperty?: string; additionalProperty?: string } | undefined;
+    const extra = params?.additionalProperty;
+    const field =
+      params?.missingProperty ?? (extra ? [path, extra].filter(Boolean).join('.') : path);
     const message = field
       ? `Invalid ${where}: ${field} ${first?.message ?? 'is invalid'}`
       : `Invalid ${where}: ${first?.message ?? 'is invalid'}`;

@@ -69,7 +69,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       tags: [
         { name: 'Sessions', description: 'One-time session tokens' },
         { name: 'API Keys', description: 'Dashboard management of DailyPlay keys' },
+        { name: 'Games', description: 'Dashboard management of games and their template settings' },
+        { name: 'Streams', description: 'Dashboard management of campaign streams' },
         { name: 'Auth', description: 'Dashboard login' },
+        { name: 'Vouchers', description: 'Voucher sets and their codes' },
+        { name: 'Prizes', description: "A game's prize slots (the draw behind lucky-draw games)" },
         { name: 'System', description: 'Health and readiness' },
       ],
     },

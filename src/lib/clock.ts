@@ -20,3 +20,14 @@ export class ManualClock implements Clock {
     this.#ms = date.getTime();
   }
 }
+
+/** Real time, shifted by however far a test moved it: for tests where a browser runs along. */
+export class ShiftedClock implements Clock {
+  #offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.#offsetMs);
+  }
+  advance(ms: number): void {
+    this.#offsetMs += ms;
+  }
+}

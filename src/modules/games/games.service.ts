@@ -1,24 +1,72 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import { requireName } from '../organizations/index.ts';
-import { type GameRow, insertGame, listGames } from './games.repo.ts';
+import { requireName, requireOrgRole, type Role } from '../organizations/index.ts';
+import type { Actor } from '../users/index.ts';
+import * as repo from './games.repo.ts';
+import type { GamePatch, GameRow, GameStatus } from './games.repo.ts';
+import { assertConfig, configProblem, type GameTemplate } from './games.templates.ts';
 
-export const GAME_STATUSES = ['Draft', 'Active', 'Archived'] as const;
-export type GameStatus = (typeof GAME_STATUSES)[number];
+export { GAME_STATUSES, type GameStatus } from './games.repo.ts';
 
+const DESCRIPTION_MAX = 2000;
+
+export interface GameFields {
+  title?: string | undefined;
+  description?: string | null | undefined;
+  template?: GameTemplate | undefined;
+  status?: GameStatus | undefined;
+  /** Replaces the stored settings as a whole; checked against the (new) template. */
+  config?: Record<string, unknown> | undefined;
+  prize_enabled?: boolean | undefined;
+}
+
+export type CreateGameInput = GameFields & { title: string };
+
+function checkDescription(value: string | null | undefined): string | null | undefined {
+  if (typeof value === 'string' && value.length > DESCRIPTION_MAX) {
+    throw new AppError(
+      'validation_failed',
+      `description must have at most ${DESCRIPTION_MAX} characters`,
+    );
+  }
+  return value;
+}
+
+/** Viewers see published games only (DailyPlay: "view published games"). */
+function visibleTo(role: Role, game: GameRow): boolean {
+  return role !== 'Viewer' || game.status === 'Active';
+}
+
+/**
+ * Creates a game. With an actor (the management API) the actor must be an Editor or above and
+ * the game starts as a Draft; without one the caller is trusted tooling (seed, CLI, test
+ * factories) and the game starts Active, ready to be played.
+ */
 export async function createGame(
   deps: Deps,
   orgId: number,
-  input: { title: string; description?: string | undefined; status?: GameStatus | undefined },
+  input: CreateGameInput,
+  actor?: Actor,
 ): Promise<GameRow> {
+  if (actor) await requireOrgRole(deps, actor, orgId, 'Editor');
   const title = requireName('title', input.title);
+  const template = input.template ?? 'spin-wheel';
+  const config = input.config ?? {};
+  assertConfig(template, config);
   try {
-    return await insertGame(deps.database.db, orgId, {
-      title,
-      description: input.description ?? null,
-      template: 'spin-wheel',
-      status: input.status ?? 'Active',
-    });
+    return await repo.insertGame(
+      deps.database.db,
+      orgId,
+      {
+        title,
+        description: checkDescription(input.description) ?? null,
+        template,
+        status: input.status ?? (actor ? 'Draft' : 'Active'),
+        config,
+        prize_enabled: input.prize_enabled ?? false,
+      },
+      deps.clock.now(),
+    );
   } catch (error) {
     if ((error as { code?: string }).code === '23503') {
       throw new AppError('not_found', 'Organization not found');
@@ -27,6 +75,93 @@ export async function createGame(
   }
 }
 
+export async function listGames(
+  deps: Deps,
+  actor: Actor,
+  orgId: number,
+  filter: { status?: GameStatus | undefined } = {},
+): Promise<GameRow[]> {
+  const { role } = await requireOrgRole(deps, actor, orgId, 'Viewer');
+  let statuses: GameStatus[] | undefined = filter.status ? [filter.status] : undefined;
+  if (role === 'Viewer') statuses = (statuses ?? ['Active']).filter((s) => s === 'Active');
+  return repo.listGames(deps.database.db, orgId, { statuses });
+}
+
+export async function getGame(
+  deps: Deps,
+  actor: Actor,
+  orgId: number,
+  gameId: number,
+): Promise<GameRow> {
+  const { role } = await requireOrgRole(deps, actor, orgId, 'Viewer');
+  const game = await repo.findGame(deps.database.db, orgId, gameId);
+  if (!game || !visibleTo(role, game)) throw new AppError('not_found', 'Game not found');
+  return game;
+}
+
+export async function updateGame(
+  deps: Deps,
+  actor: Actor,
+  orgId: number,
+  gameId: number,
+  fields: GameFields,
+): Promise<GameRow> {
+  await requireOrgRole(deps, actor, orgId, 'Editor');
+  const patch: GamePatch = {};
+  if (fields.title !== undefined) patch.title = requireName('title', fields.title);
+  if (fields.description !== undefined) {
+    patch.description = checkDescription(fields.description) ?? null;
+  }
+  if (fields.status !== undefined) patch.status = fields.status;
+  if (fields.prize_enabled !== undefined) patch.prize_enabled = fields.prize_enabled;
+  if (fields.template !== undefined) patch.template = fields.template;
+  if (fields.config !== undefined) patch.config = fields.config;
+  // The settings must fit the template they end up with, so the row is locked while the
+  // stored half (template or config) is checked against the new half.
+  return deps.database.db.transaction().execute(async (trx) => {
+    const current = await repo.findGame(trx, orgId, gameId, { forUpdate: true });
+    if (!current) throw new AppError('not_found', 'Game not found');
+    if (patch.template !== undefined || patch.config !== undefined) {
+      const template = patch.template ?? current.template;
+      const problem = configProblem(template, patch.config ?? current.config);
+      if (problem) {
+        throw new AppError(
+          'validation_failed',
+          patch.config === undefined
+            ? `The stored config does not fit template ${template} (${problem}); send a config with the new template`
+            : problem,
+        );
+      }
+    }
+    const updated = await repo.updateGame(trx, orgId, gameId, patch, deps.clock.now());
+    if (!updated) throw new AppError('not_found', 'Game not found');
+    return updated;
+  });
+}
+
+export async function deleteGame(
+  deps: Deps,
+  actor: Actor,
+  orgId: number,
+  gameId: number,
+): Promise<void> {
+  await requireOrgRole(deps, actor, orgId, 'Editor');
+  const deleted = await repo.deleteGame(deps.database.db, orgId, gameId);
+  if (!deleted) throw new AppError('not_found', 'Game not found');
+}
+
+/** Trusted tooling: every game of an organization, whatever its status. */
 export function listOrgGames(deps: Deps, orgId: number): Promise<GameRow[]> {
-  return listGames(deps.database.db, orgId);
+  return repo.listGames(deps.database.db, orgId);
+}
+
+/**
+ * The game a play page shows, found by id alone (the page has no organization), or undefined.
+ * Whether its status allows playing is the caller's decision.
+ */
+export function findPlayableGame(deps: Deps, gameId: number): Promise<GameRow | undefined> {
+  if (!Number.isInteger(gameId) || gameId < 1 || gameId > 2_147_483_647) {
+    return Promise.resolve(undefined);
+  }
+  return repo.findGameById(deps.database.db, gameId);
 }

@@ -1,3 +1,27 @@
-export { createGame, GAME_STATUSES, listOrgGames } from './games.service.ts';
-export type { GameStatus } from './games.service.ts';
+export { gameRoutes } from './games.routes.ts';
+export { createGame, findPlayableGame, GAME_STATUSES, listOrgGames } from './games.service.ts';
+export type { CreateGameInput, GameFields, GameStatus } from './games.service.ts';
 export type { GameRow } from './games.repo.ts';
+export {
+  configProblem,
+  DEFAULT_COLORS,
+  DEFAULT_SEGMENTS,
+  isTemplate,
+  MemoryMatchConfigSchema,
+  QuickTapConfigSchema,
+  SpinWheelConfigSchema,
+  TEMPLATE_CONFIG_SCHEMAS,
+  TEMPLATES,
+  withDefaults,
+} from './games.templates.ts';
+export type {
+  FilledMemoryMatchConfig,
+  FilledQuickTapConfig,
+  FilledSpinWheelConfig,
+  FilledTemplateConfig,
+  GameTemplate,
+  MemoryMatchConfig,
+  QuickTapConfig,
+  SpinWheelConfig,
+  TemplateConfig,
+} from './games.templates.ts';

@@ -1,2 +1,3 @@
 export { sessionRoutes } from './sessions.routes.ts';
-export { createSession, playUrl } from './sessions.service.ts';
+export { createSession, playUrl, statusAt } from './sessions.service.ts';
+export { findSessionByToken } from './sessions.batched.ts';

@@ -1,3 +1,22 @@
-export { createStream, listOrgStreams, STREAM_STATUSES } from './streams.service.ts';
-export type { StreamStatus } from './streams.service.ts';
-export type { StreamRow } from './streams.repo.ts';
+export { streamRoutes } from './streams.routes.ts';
+export {
+  canonicalTimezone,
+  createStream,
+  listOrgStreams,
+  ORDER_MODES,
+  STREAM_STATUSES,
+} from './streams.service.ts';
+export type {
+  CreateStreamInput,
+  OrderMode,
+  StreamFields,
+  StreamStatus,
+} from './streams.service.ts';
+export {
+  findPlayableStream,
+  findStreamBySlugs,
+  publicStreamUrl,
+  streamAvailability,
+} from './streams.playable.ts';
+export type { StreamAvailability } from './streams.playable.ts';
+export type { StreamDetail, StreamRow, StreamWithGames } from './streams.repo.ts';

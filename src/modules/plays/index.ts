@@ -1,0 +1,1 @@
+export { playRoutes } from './plays.routes.ts';

@@ -1,0 +1,156 @@
+import type { Deps } from '../../deps.ts';
+import type { PlayView } from '../../web/index.ts';
+import { findPlay } from './plays.repo.ts';
+import { findPlayableStream, findStreamBySlugs, streamAvailability } from '../streams/index.ts';
+import {
+  explainToken,
+  gameView,
+  type GameView,
+  PlayRefused,
+  type PlayErrorKind,
+  playableGame,
+  playsAllowed,
+  type StartRequest,
+} from './plays.service.ts';
+import { playerStreamPlays } from './plays.repo.ts';
+
+type Stream = NonNullable<Awaited<ReturnType<typeof findPlayableStream>>>;
+
+/** The page's view model (docs/play.md), without the language, which the route adds. */
+export type PageView = Omit<PlayView, 'lang'>;
+
+const refused = (error: PlayErrorKind): PageView => ({ screen: 'error', error });
+
+function streamInfo(stream: Stream): NonNullable<PageView['stream']> {
+  return {
+    name: stream.name,
+    completion_message: stream.completion_message,
+    start_at: stream.start_at?.toISOString() ?? null,
+    end_at: stream.end_at?.toISOString() ?? null,
+    timezone: stream.timezone,
+  };
+}
+
+/** Before, after and outside its schedule a stream shows a countdown or a closing screen. */
+function scheduleScreen(deps: Deps, stream: Stream): PageView | undefined {
+  switch (streamAvailability(stream, deps.clock.now())) {
+    case 'open':
+      return undefined;
+    case 'not_started':
+      return { screen: 'countdown', stream: streamInfo(stream) };
+    case 'ended':
+      return { screen: 'finished', stream: streamInfo(stream) };
+    case 'closed':
+      return refused('unavailable');
+  }
+}
+
+async function withRefusals(work: () => Promise<PageView>): Promise<PageView> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof PlayRefused) return refused(error.kind);
+    throw error;
+  }
+}
+
+/** `/play/game/:id?session_token=`: validates without consuming; consuming waits for Play. */
+export function gamePage(
+  deps: Deps,
+  gameId: number,
+  token: string | undefined,
+  playerUuid: string | undefined,
+): Promise<PageView> {
+  return withRefusals(async () => {
+    if (!token) return refused('missing_token');
+    const explained = await explainToken(deps, token, { gameId }, playerUuid);
+    if ('refused' in explained) return refused(explained.refused);
+    const game = await gameView(deps, await playableGame(deps, gameId));
+    if ('resume' in explained)
+      return resumeView(explained.resume, game, { session_token: token, game_id: gameId });
+    return { screen: 'start', game, start: { session_token: token, game_id: gameId } };
+  });
+}
+
+function resumeView(
+  play: {
+    id: number;
+    status: 'started' | 'completed';
+    score: number | null;
+    result: Record<string, unknown> | null;
+  },
+  game: GameView,
+  start: StartRequest,
+): PageView {
+  return {
+    screen: 'resume',
+    game,
+    start,
+    play: { id: play.id, status: play.status, score: play.score, result: play.result },
+  };
+}
+
+/** `/play/stream/:id?session_token=`: one play of the stream's current game. */
+export function streamTokenPage(
+  deps: Deps,
+  streamId: number,
+  token: string | undefined,
+  playerUuid: string | undefined,
+): Promise<PageView> {
+  return withRefusals(async () => {
+    if (!token) return refused('missing_token');
+    const stream = await findPlayableStream(deps, streamId);
+    if (!stream) return refused('unknown');
+    const explained = await explainToken(deps, token, { streamId }, playerUuid);
+    if ('refused' in explained) return refused(explained.refused);
+    const start = { session_token: token, stream_id: streamId };
+    if ('resume' in explained) {
+      const game = await gameView(deps, await playableGame(deps, explained.resume.game_id));
+      return { ...resumeView(explained.resume, game, start), stream: streamInfo(stream) };
+    }
+    const closed = scheduleScreen(deps, stream);
+    if (closed) return closed;
+    return { screen: 'start', start, stream: streamInfo(stream) };
+  });
+}
+
+/** `/stream/:org/:stream`: the public link; the stream's schedule and caps decide. */
+export function publicStreamPage(
+  deps: Deps,
+  orgSlug: string,
+  streamSlug: string,
+  player: {
+    playerUuid: string | undefined;
+    externalId: string | undefined;
+    utm: Record<string, string>;
+  },
+): Promise<PageView> {
+  return withRefusals(async () => {
+    const stream = await findStreamBySlugs(deps, orgSlug, streamSlug);
+    if (!stream) return refused('unknown');
+    const closed = scheduleScreen(deps, stream);
+    if (closed) return closed;
+    const start: StartRequest = {
+      org_slug: orgSlug,
+      stream_slug: streamSlug,
+      ...(player.externalId ? { external_id: player.externalId } : {}),
+      ...(Object.keys(player.utm).length > 0 ? { utm: player.utm } : {}),
+    };
+    if (player.playerUuid || player.externalId) {
+      const plays = await playerStreamPlays(deps.database.db, stream.id, {
+        playerUuid: player.playerUuid ?? '',
+        externalId: player.externalId ?? null,
+      });
+      const unfinished = plays.find((p) => p.status === 'started');
+      if (unfinished) {
+        const play = (await findPlay(deps.database.db, unfinished.id))!;
+        const game = await gameView(deps, await playableGame(deps, play.game_id));
+        return { ...resumeView(play, game, start), stream: streamInfo(stream) };
+      }
+      if (plays.length >= playsAllowed(stream)) {
+        return { screen: 'finished', stream: streamInfo(stream) };
+      }
+    }
+    return { screen: 'start', start, stream: streamInfo(stream) };
+  });
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../../deps.ts';
+import { errorResponses } from '../../http/schemas.ts';
+import type { App } from '../../http/types.ts';
+import { pickLang, renderPlayPage } from '../../web/index.ts';
+import { claimPrize } from '../prizes/index.ts';
+import { gamePage, type PageView, publicStreamPage, streamTokenPage } from './plays.pages.ts';
+import {
+  ClaimBody,
+  ClaimResponse,
+  CompleteBody,
+  CompleteResponse,
+  PageQuery,
+  PlayParams,
+  PublicStreamQuery,
+  StartBody,
+  StartResponse,
+} from './plays.schemas.ts';
+import { completePlay, startPlay } from './plays.service.ts';
+
+const PLAYER_COOKIE = 'pl_player';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const tags = ['Play'];
+
+/** The browser's player id: kept in a cookie, made on first contact. */
+function playerId(request: FastifyRequest, reply: FastifyReply): string {
+  const current = request.cookies[PLAYER_COOKIE];
+  if (current && UUID.test(current)) return current;
+  const id = randomUUID();
+  void reply.setCookie(PLAYER_COOKIE, id, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    maxAge: 365 * 86_400,
+  });
+  return id;
+}
+
+function existingPlayer(request: FastifyRequest): string | undefined {
+  const current = request.cookies[PLAYER_COOKIE];
+  return current && UUID.test(current) ? current : undefined;
+}
+
+function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  view: PageView,
+  queryLang: string | undefined,
+) {
+  const lang = pickLang(queryLang, request.headers['accept-language']);
+  playerId(request, reply);
+  return (
+    reply
+      .type('text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      // Play links carry their token in the URL: never hand it to another site.
+      .header('Referrer-Policy', 'no-referrer')
+      .header(
+        'Content-Security-Policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'",
+      )
+      .send(renderPlayPage({ ...view, lang }, {}))
+  );
+}
+
+const positiveId = (raw: string): number | undefined => {
+  const id = Number(raw);
+  return /^\d{1,10}$/.test(raw) && id > 0 && id <= 2_147_483_647 ? id : undefined;
+};
+
+export function playRoutes(app: App, deps: Deps): void {
+  const hidden = { hide: true };
+
+  app.get(
+    '/play/game/:id',
+    { schema: { ...hidden, querystring: PageQuery } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const gameId = positiveId(id);
+      const view: PageView = gameId
+        ? await gamePage(deps, gameId, request.query.session_token, existingPlayer(request))
+        : { screen: 'error', error: 'unknown' };
+      return sendPage(request, reply, view, request.query.lang);
+    },
+  );
+
+  app.get(
+    '/play/stream/:id',
+    { schema: { ...hidden, querystring: PageQuery } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const streamId = positiveId(id);
+      const view: PageView = streamId
+        ? await streamTokenPage(
+            deps,
+            streamId,
+            request.query.session_token,
+            existingPlayer(request),
+          )
+        : { screen: 'error', error: 'unknown' };
+      return sendPage(request, reply, view, request.query.lang);
+    },
+  );
+
+  app.get(
+    '/stream/:orgSlug/:streamSlug',
+    { schema: { ...hidden, querystring: PublicStreamQuery } },
+    async (request, reply) => {
+      const { orgSlug, streamSlug } = request.params as { orgSlug: string; streamSlug: string };
+      const q = request.query;
+      const utm: Record<string, string> = {};
+      for (const key of [
+        'utm_source',
+        'utm_medium',
+        'utm_campaign',
+        'utm_term',
+        'utm_content',
+      ] as const) {
+        const value = q[key];
+        if (value) utm[key] = value;
+      }
+      const view = await publicStreamPage(deps, orgSlug, streamSlug, {
+        playerUuid: existingPlayer(request),
+        // Identification priority as DailyPlay documents it for its integrations.
+        externalId: q.external_id ?? q.user_id ?? q.braze_id,
+        utm,
+      });
+      return sendPage(request, reply, view, q.lang);
+    },
+  );
+
+  app.post(
+    '/play/api/start',
+    {
+      schema: {
+        operationId: 'plays.start',
+        summary: 'Start (or resume) a play',
+        description:
+          'Called by the play page. A session token is consumed here, atomically, together with recording the play; a player reloading mid-play gets the same play back (`resumed: true`). See docs/play.md.',
+        tags,
+        security: [],
+        body: StartBody,
+        response: { 200: StartResponse, ...errorResponses(400, 404, 409, 410) },
+      },
+    },
+    async (request, reply) => {
+      const { play, game, resumed } = await startPlay(deps, request.body, playerId(request, reply));
+      return {
+        success: true as const,
+        data: {
+          play: {
+            id: play.id,
+            game_id: play.game_id,
+            stream_id: play.stream_id,
+            status: play.status,
+          },
+          game,
+          resumed,
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/play/api/plays/:id/complete',
+    {
+      schema: {
+        operationId: 'plays.complete',
+        summary: 'Report the end of a play',
+        description:
+          'Once per play, by the browser that started it. The server computes the score from the reported facts (refusing implausible ones with 400), draws lucky-draw outcomes and prizes, and signs a draw token valid 30 minutes.',
+        tags,
+        security: [],
+        params: PlayParams,
+        body: CompleteBody,
+        response: { 200: CompleteResponse, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const done = await completePlay(
+        deps,
+        request.params.id,
+        existingPlayer(request),
+        request.body,
+      );
+      return {
+        success: true as const,
+        data: {
+          score: done.score,
+          result: done.result,
+          prize: done.prize
+            ? {
+                draw_token: done.prize.draw_token,
+                expires_at: done.prize.expires_at,
+                slot: {
+                  name: done.prize.slot.name,
+                  description: done.prize.slot.description,
+                  type: done.prize.slot.type,
+                },
+              }
+            : null,
+          next_url: done.nextUrl,
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/play/api/claim',
+    {
+      schema: {
+        operationId: 'plays.claim',
+        summary: 'Claim a drawn prize',
+        description:
+          'Verifies the signed draw token and hands out the prize once; a voucher-set prize gets its own code.',
+        tags,
+        security: [],
+        body: ClaimBody,
+        response: { 200: ClaimResponse, ...errorResponses(400, 409, 410) },
+      },
+    },
+    async (request) => ({
+      success: true as const,
+      data: { prize: await claimPrize(deps, request.body.draw_token) },
+    }),
+  );
+}

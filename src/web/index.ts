@@ -1,0 +1,13 @@
+export { webRoutes } from './web.routes.ts';
+export { renderPlayPage, type RenderOptions } from './render.ts';
+export { pickLang, type ErrorKind } from './i18n.ts';
+export type {
+  GameTemplate,
+  GameView,
+  Lang,
+  PlayErrorKind,
+  PlayScreen,
+  PlayView,
+  StartRequest,
+  TemplateConfig,
+} from './play-view.ts';
