@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { GameView } from '../../web/index.ts';
+import type { GameView, PlayErrorKind } from '../../web/index.ts';
 import { findPlayableGame, withDefaults } from '../games/index.ts';
 import { drawPrize } from '../prizes/index.ts';
 import { findSessionByToken, statusAt } from '../sessions/index.ts';
@@ -19,19 +19,15 @@ import {
   prizeSlotsOfGame,
   setPlayResult,
 } from './plays.repo.ts';
+import { PlayRefused } from './plays.refused.ts';
 import { type PlayFacts, scorePlay } from './plays.scoring.ts';
+import { nextStreamGame, playsAllowed } from './plays.stream-rules.ts';
+
+export { PlayRefused, playsAllowed };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type PlayErrorKind =
-  | 'consumed'
-  | 'expired'
-  | 'revoked'
-  | 'unknown'
-  | 'wrong_game'
-  | 'unavailable'
-  | 'missing_token'
-  | 'cap_reached';
+export type { PlayErrorKind };
 
 export type StartRequest =
   | { session_token: string; game_id: number }
@@ -45,34 +41,6 @@ export type StartRequest =
 
 type PlayableGame = NonNullable<Awaited<ReturnType<typeof findPlayableGame>>>;
 type PlayableStream = NonNullable<Awaited<ReturnType<typeof findPlayableStream>>>;
-
-/** Thrown when there is nothing to play; the page shows the kind, the API answers its status. */
-export class PlayRefused extends AppError {
-  readonly kind: PlayErrorKind;
-  constructor(kind: PlayErrorKind) {
-    const code =
-      kind === 'unknown' || kind === 'missing_token'
-        ? 'not_found'
-        : kind === 'wrong_game'
-          ? 'validation_failed'
-          : kind === 'unavailable' || kind === 'cap_reached'
-            ? 'conflict'
-            : 'session_gone';
-    super(code, PLAY_REFUSED_MESSAGES[kind], { reason: kind });
-    this.kind = kind;
-  }
-}
-
-const PLAY_REFUSED_MESSAGES: Record<PlayErrorKind, string> = {
-  consumed: 'This link has already been used',
-  expired: 'This link has expired',
-  revoked: 'This link was cancelled',
-  unknown: 'This link is not valid',
-  wrong_game: 'This link is for another game',
-  unavailable: 'This game is not available',
-  missing_token: 'This page needs a game link',
-  cap_reached: 'No more plays are available',
-};
 
 export type { GameView };
 
@@ -128,21 +96,6 @@ export async function explainToken(
       return { resume: play };
   }
   return { refused: status };
-}
-
-/** The stream's next game for this player: fixed order walks the list, random avoids repeats. */
-export function nextStreamGame(
-  stream: PlayableStream,
-  playedGameIds: number[],
-): number | undefined {
-  const games = stream.game_ids;
-  if (games.length === 0) return undefined;
-  if (stream.order_mode === 'random') {
-    const unplayed = games.filter((id) => !playedGameIds.includes(id));
-    const pool = unplayed.length > 0 ? unplayed : games;
-    return pool[randomInt(pool.length)];
-  }
-  return games[playedGameIds.length % games.length];
 }
 
 function assertStreamOpen(deps: Deps, stream: PlayableStream): void {
@@ -213,11 +166,6 @@ async function startWithToken(
     throw new PlayRefused('refused' in again ? again.refused : 'consumed');
   }
   return { play, game, resumed: false };
-}
-
-/** Plays a player may make in a stream: its cap, or else each of its games once. */
-export function playsAllowed(stream: PlayableStream): number {
-  return stream.max_plays_per_player ?? stream.game_ids.length;
 }
 
 async function startPublicStream(
