@@ -7,6 +7,10 @@ import type { DB } from './schema.ts';
 
 // int8 (bigint ids, counts) fits a JS number for every value this application produces.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// numeric columns (player ADT, coin-in: at most 16 digits with 2 decimals) read as numbers.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+// date columns (date of birth) stay 'YYYY-MM-DD' strings: no time zone may shift them.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export type Database = {
   readonly db: Kysely<DB>;

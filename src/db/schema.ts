@@ -199,6 +199,71 @@ export interface AppSecretsTable {
   created_at: CreatedAt;
 }
 
+export interface PropertiesTable {
+  id: string;
+  org_id: number;
+  name: string;
+  timezone: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface PropertyApiKeysTable {
+  id: string;
+  property_id: string;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  scopes: string[];
+  rate_limit_per_minute: Generated<number>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface PlayersTable {
+  id: string;
+  property_id: string;
+  player_id: string;
+  email: string | null;
+  phone: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  status: Generated<string>;
+  tier: string | null;
+  /** numeric: read as a number (see db/connect.ts), written as a number or string. */
+  adt: ColumnType<number | null, number | string | null, number | string | null>;
+  coin_in: ColumnType<number | null, number | string | null, number | string | null>;
+  timezone: string | null;
+  state: string | null;
+  country: string | null;
+  date_of_birth: ColumnType<string | null, string | null, string | null>;
+  traits: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: number;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: number;
+  email: string;
+  role: string;
+  token_hash: string;
+  invited_by: number | null;
+  status: Generated<'pending' | 'accepted' | 'revoked'>;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+  accepted_at: Timestamp | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -216,4 +281,9 @@ export interface DB {
   prize_slots: PrizeSlotsTable;
   prize_draws: PrizeDrawsTable;
   app_secrets: AppSecretsTable;
+  properties: PropertiesTable;
+  property_api_keys: PropertyApiKeysTable;
+  players: PlayersTable;
+  password_resets: PasswordResetsTable;
+  invitations: InvitationsTable;
 }
