@@ -12,13 +12,19 @@ import { ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import type { App } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
+import { accountRoutes } from './modules/accounts/index.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { apiKeyRoutes } from './modules/api-keys/index.ts';
 import { gameRoutes } from './modules/games/index.ts';
+import { invitationRoutes, memberRoutes } from './modules/organizations/index.ts';
+import { playerRoutes } from './modules/players/index.ts';
 import { playRoutes } from './modules/plays/index.ts';
 import { prizeRoutes } from './modules/prizes/index.ts';
+import { propertyRoutes } from './modules/properties/index.ts';
+import { propertyKeyRoutes } from './modules/property-keys/index.ts';
 import { sessionRoutes } from './modules/sessions/index.ts';
 import { streamRoutes } from './modules/streams/index.ts';
+import { tableRoutes } from './modules/tables/index.ts';
 import { authRoutes } from './modules/users/index.ts';
 import { voucherRoutes } from './modules/vouchers/index.ts';
 import { webRoutes } from './web/index.ts';
@@ -41,6 +47,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.decorateRequest('user', undefined);
   app.decorateRequest('apiKey', undefined);
   app.decorateRequest('apiKeyAudit', undefined);
+  app.decorateRequest('property', undefined);
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(ErrorEnvelope);
   app.setErrorHandler(errorHandler);
@@ -60,8 +67,14 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'x-api-key', 'Authorization'],
-    exposedHeaders: ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+    allowedHeaders: ['Content-Type', 'x-api-key', 'Authorization', 'X-Property-Id', 'Prefer'],
+    exposedHeaders: [
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+      'Retry-After',
+      'Content-Range',
+    ],
     maxAge: 86_400,
   });
   await registerOpenApi(app, API_VERSION);
@@ -106,6 +119,9 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   authRoutes(app, deps);
+  accountRoutes(app, deps);
+  memberRoutes(app, deps);
+  invitationRoutes(app, deps);
   apiKeyRoutes(app, deps);
   voucherRoutes(app, deps);
   prizeRoutes(app, deps);
@@ -114,6 +130,10 @@ export async function buildApp(deps: Deps): Promise<App> {
   sessionRoutes(app, deps);
   analyticsRoutes(app, deps);
   playRoutes(app, deps);
+  propertyRoutes(app, deps);
+  propertyKeyRoutes(app, deps);
+  playerRoutes(app, deps);
+  tableRoutes(app, deps);
   webRoutes(app);
   return app;
 }

@@ -4,6 +4,25 @@ import { resolve } from 'node:path';
 export const PLAN_TIERS = ['Free', 'Pro', 'Business', 'Enterprise'] as const;
 export type PlanTier = (typeof PLAN_TIERS)[number];
 
+/** At most `limit` requests per fixed window of `windowSeconds` (aligned to the UTC clock). */
+export interface ThrottleRule {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+/** Throttles of the authentication endpoints; see README "Configuration". */
+export interface AuthThrottles {
+  /** Every login attempt from one client IP (IPv6: its /64). */
+  readonly loginPerIp: ThrottleRule;
+  /** Failed logins (and wrong current passwords) per account email. */
+  readonly loginFailuresPerAccount: ThrottleRule;
+  /** Reset requests per client IP; confirmations are counted separately with the same rule. */
+  readonly resetPerIp: ThrottleRule;
+  /** Reset requests per email, whether an account exists or not; confirmations per account. */
+  readonly resetPerAccount: ThrottleRule;
+  readonly signupPerIp: ThrottleRule;
+}
+
 export interface Config {
   readonly host: string;
   readonly port: number;
@@ -30,6 +49,11 @@ export interface Config {
   readonly userSessionTtlHours: number;
   readonly seedDemo: boolean;
   readonly demoPassword: string | undefined;
+  /** `smtp://` or `smtps://` URL of the outgoing mail server; unset = mails are logged. */
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
+  readonly signupEnabled: boolean;
+  readonly authThrottles: AuthThrottles;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +86,19 @@ function tier(env: Env, name: string, fallback: PlanTier): PlanTier {
   return found;
 }
 
+/** `<count>/<seconds>`, e.g. `10/60` for ten per minute. */
+function throttle(env: Env, name: string, fallback: ThrottleRule): ThrottleRule {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d{1,7})\s*\/\s*(\d{1,8})$/.exec(raw);
+  const limit = Number(match?.[1]);
+  const windowSeconds = Number(match?.[2]);
+  if (!match || limit < 1 || windowSeconds < 1 || windowSeconds > 86_400 * 30) {
+    throw new ConfigError(`${name} must look like <count>/<seconds> (e.g. 10/60), got "${raw}"`);
+  }
+  return { limit, windowSeconds };
+}
+
 function optional(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   return raw === undefined || raw === '' ? undefined : raw;
@@ -74,6 +111,14 @@ function url(env: Env, name: string): string | undefined {
     new URL(raw);
   } catch {
     throw new ConfigError(`${name} is not a valid URL`);
+  }
+  return raw;
+}
+
+function smtp(env: Env, name: string): string | undefined {
+  const raw = url(env, name);
+  if (raw !== undefined && !/^smtps?:$/.test(new URL(raw).protocol)) {
+    throw new ConfigError(`${name} must be an smtp:// or smtps:// URL`);
   }
   return raw;
 }
@@ -103,5 +148,21 @@ export function loadConfig(env: Env = process.env): Config {
     userSessionTtlHours: int(env, 'USER_SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365),
     seedDemo: bool(env, 'SEED_DEMO', true),
     demoPassword: optional(env, 'DEMO_PASSWORD'),
+    smtpUrl: smtp(env, 'SMTP_URL'),
+    mailFrom: optional(env, 'MAIL_FROM') ?? 'PlayLoop <no-reply@localhost>',
+    signupEnabled: bool(env, 'SIGNUP_ENABLED', true),
+    authThrottles: {
+      loginPerIp: throttle(env, 'THROTTLE_LOGIN_PER_IP', { limit: 10, windowSeconds: 60 }),
+      loginFailuresPerAccount: throttle(env, 'THROTTLE_LOGIN_PER_ACCOUNT', {
+        limit: 5,
+        windowSeconds: 900,
+      }),
+      resetPerIp: throttle(env, 'THROTTLE_RESET_PER_IP', { limit: 5, windowSeconds: 3600 }),
+      resetPerAccount: throttle(env, 'THROTTLE_RESET_PER_ACCOUNT', {
+        limit: 3,
+        windowSeconds: 3600,
+      }),
+      signupPerIp: throttle(env, 'THROTTLE_SIGNUP_PER_IP', { limit: 10, windowSeconds: 3600 }),
+    },
   };
 }

@@ -3,9 +3,12 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
+import { createMailer, type Mailer } from './lib/mailer.ts';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.ts';
 import { ApiKeyUsageRecorder } from './modules/api-keys/api-keys.usage.ts';
 import { ApiKeyCache } from './modules/api-keys/api-keys.cache.ts';
+import { PropertyKeyCache } from './modules/property-keys/property-keys.cache.ts';
+import { PropertyKeyUsageRecorder } from './modules/property-keys/property-keys.usage.ts';
 import { createOidcVerifier, type OidcVerifier } from './modules/users/users.oidc.ts';
 
 /** Everything a service needs, built once per process (the composition root). */
@@ -16,8 +19,11 @@ export interface Deps {
   readonly rateLimiter: RateLimiter;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly mailer: Mailer;
   readonly keyUsage: ApiKeyUsageRecorder;
   readonly apiKeyCache: ApiKeyCache;
+  readonly propertyKeyCache: PropertyKeyCache;
+  readonly propertyKeyUsage: PropertyKeyUsageRecorder;
   readonly oidc: OidcVerifier | undefined;
 }
 
@@ -56,6 +62,7 @@ export interface DepsOverrides {
   clock?: Clock;
   logger?: Logger;
   database?: Database;
+  mailer?: Mailer;
 }
 
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -102,14 +109,32 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   }
   const keyUsage = new ApiKeyUsageRecorder(database, logger);
   const apiKeyCache = new ApiKeyCache(database, clock, config.apiKeyCacheTtlMs);
+  const propertyKeyCache = new PropertyKeyCache(database, clock, config.apiKeyCacheTtlMs);
+  const propertyKeyUsage = new PropertyKeyUsageRecorder(database, clock, logger);
+  const mailer = overrides.mailer ?? createMailer(config, logger);
   const oidc = config.oidcIssuer
     ? createOidcVerifier(config.oidcIssuer, config.oidcAudience)
     : undefined;
-  return { config, database, redis, rateLimiter, clock, logger, keyUsage, apiKeyCache, oidc };
+  return {
+    config,
+    database,
+    redis,
+    rateLimiter,
+    clock,
+    logger,
+    mailer,
+    keyUsage,
+    apiKeyCache,
+    propertyKeyCache,
+    propertyKeyUsage,
+    oidc,
+  };
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.keyUsage.close();
+  await deps.propertyKeyUsage.close();
+  await deps.mailer.close?.();
   await deps.rateLimiter.close();
   deps.redis?.disconnect();
   await deps.database.close();

@@ -100,6 +100,29 @@ describe('cli', () => {
     expect(key).not.toHaveProperty('key_hash');
   }, 90_000);
 
+  it('creates a property in an organization, with its time zone', async () => {
+    const org = await cliJson<{ id: number }>(
+      `org create --name CLI-Casino --slug cli-casino-${suffix()}`,
+    );
+    const property = await cliJson<Record<string, unknown>>(
+      `property create --org ${org.id} --name Riverside --timezone america/new_york`,
+    );
+    expect(property).toMatchObject({
+      org_id: org.id,
+      name: 'Riverside',
+      timezone: 'America/New_York',
+    });
+    expect(property.id).toMatch(/^[0-9a-f-]{36}$/);
+
+    const text = await cli(`property create --org ${org.id} --name Harbor`);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^created property [0-9a-f-]{36} "Harbor" \(UTC\) in organization/);
+
+    const missing = await cli('property create --org 2147483647 --name Nowhere');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('error: Organization not found\n');
+  }, 60_000);
+
   it('prints a service error to stderr and exits 2', async () => {
     const result = await cli('game create --org 2147483647 --title Orphan --json');
     expect(result.code).toBe(2);

@@ -9,6 +9,8 @@ import {
   type Role,
   setPlanTier,
 } from '../src/modules/organizations/index.ts';
+import { createProperty, type PropertyRow } from '../src/modules/properties/index.ts';
+import { createPropertyKey, type PropertyScope } from '../src/modules/property-keys/index.ts';
 import { createStream } from '../src/modules/streams/index.ts';
 import { createUser, login } from '../src/modules/users/index.ts';
 import type { Harness } from './harness.ts';
@@ -88,5 +90,45 @@ export async function makeTenant(
     key: key.key,
     keyId: key.id,
     keyHeaders: { 'x-api-key': key.key },
+  };
+}
+
+export interface PropertyTenant {
+  org: OrganizationRow;
+  owner: TestUser;
+  property: PropertyRow;
+  /** A pk_ key of the property with the read and write scopes. */
+  key: string;
+  keyId: string;
+  keyHeaders: { 'x-api-key': string };
+  /** The owner's bearer token with X-Property-Id set to this property. */
+  userHeaders: { authorization: string; 'x-property-id': string };
+}
+
+/** A fresh organization with an Owner, one property and a read+write pk_ key, via the services. */
+export async function makePropertyTenant(
+  h: Harness,
+  options: { perMinute?: number; scopes?: PropertyScope[] } = {},
+): Promise<PropertyTenant> {
+  const org = await createOrganization(h.deps, { name: unique('Casino'), slug: unique('casino') });
+  const owner = await makeUser(h, org.id, 'Owner');
+  const property = await createProperty(h.deps, undefined, {
+    orgId: org.id,
+    name: unique('Property'),
+  });
+  const key = await createPropertyKey(h.deps, undefined, {
+    propertyId: property.id,
+    name: 'Test key',
+    scopes: options.scopes ?? ['read', 'write'],
+    rateLimitPerMinute: options.perMinute ?? 10_000,
+  });
+  return {
+    org,
+    owner,
+    property,
+    key: key.key,
+    keyId: key.id,
+    keyHeaders: { 'x-api-key': key.key },
+    userHeaders: { ...owner.auth, 'x-property-id': property.id },
   };
 }

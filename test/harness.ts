@@ -33,6 +33,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     LOG_LEVEL: 'info',
     PUBLIC_URL: 'http://playloop.test',
     SEED_DEMO: 'false',
+    // Suites log in many times from one inject address; the throttle suite sets real limits.
+    THROTTLE_LOGIN_PER_IP: '1000000/60',
+    THROTTLE_LOGIN_PER_ACCOUNT: '1000000/60',
+    THROTTLE_RESET_PER_IP: '1000000/60',
+    THROTTLE_RESET_PER_ACCOUNT: '1000000/60',
+    THROTTLE_SIGNUP_PER_IP: '1000000/60',
   });
   return { ...base, ...overrides };
 }
@@ -48,7 +54,13 @@ export async function openTestDatabase(config: Config): Promise<Database> {
 }
 
 export async function createHarness(
-  options: { config?: Partial<Config>; start?: Date; clock?: ShiftedClock } = {},
+  options: {
+    config?: Partial<Config>;
+    start?: Date;
+    clock?: ShiftedClock;
+    /** Registers extra (test-only) routes on the app before it is readied. */
+    beforeReady?: (app: App, deps: Deps) => void;
+  } = {},
 ): Promise<Harness> {
   const config = testConfig(options.config);
   const clock = options.clock ?? new ManualClock(options.start ?? new Date());
@@ -63,6 +75,7 @@ export async function createHarness(
   const database = await openTestDatabase(config);
   const deps = await createDeps(config, { clock, logger, database });
   const app = await buildApp(deps);
+  options.beforeReady?.(app, deps);
   await app.ready();
   return {
     app,

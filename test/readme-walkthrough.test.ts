@@ -45,7 +45,7 @@ it('runs the README curl walkthrough as written against a fresh server', async (
   server.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
   try {
     const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 300 && !printed.includes('playable link'); i++) {
+    for (let i = 0; i < 900 && !printed.includes('playable link'); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(printed).toContain('demo@playloop.local / walkthrough-password');
@@ -67,4 +67,4 @@ it('runs the README curl walkthrough as written against a fresh server', async (
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
   }
-}, 60_000);
+}, 180_000);

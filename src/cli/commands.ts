@@ -11,6 +11,7 @@ import {
   ROLES,
   setPlanTier,
 } from '../modules/organizations/index.ts';
+import { createProperty } from '../modules/properties/index.ts';
 import { createStream } from '../modules/streams/index.ts';
 import { createUser } from '../modules/users/index.ts';
 import {
@@ -192,6 +193,26 @@ const keyCreate: Command = {
   },
 };
 
+const propertyCreate: Command = {
+  name: 'property create',
+  usage: '--org ID --name N [--timezone Z]',
+  options: ['org', 'name', 'timezone'],
+  prepare(values) {
+    const input = {
+      orgId: requiredInt(values, 'org'),
+      name: required(values, 'name'),
+      timezone: optional(values, 'timezone'),
+    };
+    return async (deps) => {
+      const property = await createProperty(deps, undefined, input);
+      return {
+        json: property,
+        text: `created property ${property.id} "${property.name}" (${property.timezone}) in organization ${property.org_id}`,
+      };
+    };
+  },
+};
+
 export const COMMANDS: readonly Command[] = [
   orgCreate,
   orgSetTier,
@@ -199,4 +220,5 @@ export const COMMANDS: readonly Command[] = [
   gameCreate,
   streamCreate,
   keyCreate,
+  propertyCreate,
 ];

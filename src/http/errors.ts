@@ -15,6 +15,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   session_gone: 410,
+  invitation_gone: 410,
   rate_limited: 429,
   service_unavailable: 503,
   internal: 500,
@@ -51,7 +52,11 @@ export function sendError(
   };
   if (details) {
     const { retry_after: retryAfter, ...rest } = details;
-    if (typeof retryAfter === 'number') body.retry_after = retryAfter;
+    if (typeof retryAfter === 'number') {
+      body.retry_after = retryAfter;
+      // Every answer that says when to retry says it in the standard header too.
+      reply.header('Retry-After', retryAfter);
+    }
     if (Object.keys(rest).length > 0) body.details = rest;
   }
   return reply.code(STATUS_OF[code]).send(body);

@@ -58,11 +58,23 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
             description:
               'API key in the format `dpk_<40 hex chars>`. Used for session token operations.',
           },
+          propertyApiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Api-Key',
+            description:
+              'PlayerOS property key `pk_<48 hex chars>`, bound to one property (the tenant) with ' +
+              'the scopes `read` and/or `write`. Also accepted as `Authorization: Bearer pk_…`. ' +
+              'Each key has `rate_limit_per_minute` (default 100); past it the answer is 429 with ' +
+              '`Retry-After`, `RateLimit-*` headers and `retry_after` in the body.',
+          },
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
             description:
-              'A token from POST /api/auth/login, or a JWT from the configured OpenID Connect issuer.',
+              'A token from POST /api/auth/login, or a JWT from the configured OpenID Connect issuer. ' +
+              'On PlayerOS routes a user token must be sent with `X-Property-Id: <property uuid>`; ' +
+              'Owner, Admin and Editor get the read and write scopes, Analyst and Viewer read only.',
           },
         },
       },
@@ -71,9 +83,28 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'API Keys', description: 'Dashboard management of DailyPlay keys' },
         { name: 'Games', description: 'Dashboard management of games and their template settings' },
         { name: 'Streams', description: 'Dashboard management of campaign streams' },
-        { name: 'Auth', description: 'Dashboard login' },
+        { name: 'Auth', description: 'Dashboard login, sign-up and passwords' },
+        { name: 'Members', description: "An organization's members and their roles" },
+        { name: 'Invitations', description: 'Inviting people into an organization by email' },
         { name: 'Vouchers', description: 'Voucher sets and their codes' },
         { name: 'Prizes', description: "A game's prize slots (the draw behind lucky-draw games)" },
+        {
+          name: 'Properties',
+          description: 'PlayerOS properties (the PlayerOS tenant): each belongs to an organization',
+        },
+        {
+          name: 'API keys (PlayerOS)',
+          description: 'Property-scoped `pk_` keys with read/write scopes; shown once, hash stored',
+        },
+        {
+          name: 'Players',
+          description: "PlayerOS players of the credential's property: one by id, and batch upsert",
+        },
+        {
+          name: 'Tables',
+          description:
+            'PostgREST-style CRUD at `/api/{table}` (players): filters `col.op=value` or `col=op.value`, select, order, limit/offset, counts and Content-Range',
+        },
         { name: 'System', description: 'Health and readiness' },
       ],
     },

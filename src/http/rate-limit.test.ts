@@ -62,6 +62,29 @@ describe.each(limiters)('%s limiter', (_name, make) => {
     });
   });
 
+  it('peeks at the counters without counting', async () => {
+    const clock = start();
+    const limiter = make(clock);
+    const subject = `s-${randomBytes(4).toString('hex')}`;
+    expect(await limiter.peek(subject, windows(2, 100))).toMatchObject({
+      allowed: true,
+      remaining: 2,
+    });
+    await limiter.take(subject, windows(2, 100));
+    await limiter.take(subject, windows(2, 100));
+    clock.advance(20_000);
+    for (let i = 0; i < 3; i++) {
+      expect(await limiter.peek(subject, windows(2, 100))).toEqual({
+        allowed: false,
+        window: 'minute',
+        limit: 2,
+        retryAfterSeconds: 40,
+      });
+    }
+    clock.advance(40_000);
+    expect(await limiter.peek(subject, windows(2, 100))).toMatchObject({ allowed: true });
+  });
+
   it('decides concurrent takes exactly', async () => {
     const limiter = make(start());
     const subject = `s-${randomBytes(4).toString('hex')}`;

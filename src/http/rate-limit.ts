@@ -18,6 +18,11 @@ export interface RateLimiter {
    * consumes nothing from the others. Windows are fixed, aligned to the clock (UTC minute, day).
    */
   take(subject: string, windows: readonly RateWindow[]): Promise<RateDecision>;
+  /**
+   * What `take` would decide, counting nothing: for limits on outcomes (failed logins), which
+   * are checked before the attempt and counted only after it failed.
+   */
+  peek(subject: string, windows: readonly RateWindow[]): Promise<RateDecision>;
   close(): Promise<void>;
 }
 
@@ -83,6 +88,16 @@ export class MemoryRateLimiter implements RateLimiter {
     return Promise.resolve(decide(nowMs, windows, counts, refused));
   }
 
+  peek(subject: string, windows: readonly RateWindow[]): Promise<RateDecision> {
+    const nowMs = this.#clock.now().getTime();
+    const counts = windows.map((w) => {
+      const entry = this.#counters.get(`${subject}:${w.name}:${windowStart(nowMs, w.windowMs)}`);
+      return entry && entry.expiresAt > nowMs ? entry.count : 0;
+    });
+    const refused = windows.findIndex((w, i) => counts[i]! >= w.limit);
+    return Promise.resolve(decide(nowMs, windows, counts, refused));
+  }
+
   #sweep(nowMs: number): void {
     if (++this.#takesSinceSweep < 10_000) return;
     this.#takesSinceSweep = 0;
@@ -138,11 +153,15 @@ export class RedisRateLimiter implements RateLimiter {
     this.#onFallback = onFallback;
   }
 
-  async take(subject: string, windows: readonly RateWindow[]): Promise<RateDecision> {
-    const nowMs = this.#clock.now().getTime();
-    const keys = windows.map(
+  #keys(subject: string, windows: readonly RateWindow[], nowMs: number): string[] {
+    return windows.map(
       (w) => `${this.#prefix}rl:${subject}:${w.name}:${windowStart(nowMs, w.windowMs)}`,
     );
+  }
+
+  async take(subject: string, windows: readonly RateWindow[]): Promise<RateDecision> {
+    const nowMs = this.#clock.now().getTime();
+    const keys = this.#keys(subject, windows, nowMs);
     // Counters live one window past their end, so a slow clock in one process cannot reopen them.
     const args = windows.flatMap((w) => [w.limit, w.windowMs * 2]);
     let reply: number[];
@@ -154,6 +173,20 @@ export class RedisRateLimiter implements RateLimiter {
     }
     const [refusedAt = 0, ...counts] = reply;
     return decide(nowMs, windows, counts, refusedAt - 1);
+  }
+
+  async peek(subject: string, windows: readonly RateWindow[]): Promise<RateDecision> {
+    const nowMs = this.#clock.now().getTime();
+    let counts: number[];
+    try {
+      const values = await this.#redis.mget(...this.#keys(subject, windows, nowMs));
+      counts = values.map((value) => Number(value ?? 0));
+    } catch (error) {
+      this.#onFallback(error);
+      return this.#fallback.peek(subject, windows);
+    }
+    const refused = windows.findIndex((w, i) => counts[i]! >= w.limit);
+    return decide(nowMs, windows, counts, refused);
   }
 
   close(): Promise<void> {

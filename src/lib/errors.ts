@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'not_found',
   'conflict',
   'session_gone',
+  'invitation_gone',
   'rate_limited',
   'service_unavailable',
   'internal',

@@ -12,3 +12,6 @@ export { findOrganization, findOrganizationBySlug } from './organizations.repo.t
 export type { OrganizationRow } from './organizations.repo.ts';
 export { ORG_TYPES, ROLES, roleAtLeast, tierAtLeast } from './organizations.roles.ts';
 export type { OrgType, Role } from './organizations.roles.ts';
+export { memberRoutes } from './organizations.members.routes.ts';
+export { invitationRoutes } from './organizations.invitations.routes.ts';
+export { acceptInvitation, INVITATION_TTL_MS } from './organizations.invitations.ts';

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 
 export interface UserRow {
@@ -29,6 +29,14 @@ export async function findUserCredentials(
     .selectFrom('users')
     .select([...USER_COLUMNS, 'password_hash'])
     .where(sql<string>`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function findUserByEmail(db: Kysely<DB>, email: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
     .executeTakeFirst();
 }
 
@@ -81,4 +89,45 @@ export async function findUserBySessionHash(
 
 export async function deleteUserSession(db: Kysely<DB>, tokenHash: string): Promise<void> {
   await db.deleteFrom('user_sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+type Executor = Kysely<DB> | Transaction<DB>;
+
+export async function findPasswordHash(
+  db: Executor,
+  userId: number,
+): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return row?.password_hash;
+}
+
+export async function updatePasswordHash(
+  db: Executor,
+  userId: number,
+  passwordHash: string,
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Ends every login token of the user, except the one with `keepTokenHash` when given. */
+export async function deleteUserSessions(
+  db: Executor,
+  userId: number,
+  keepTokenHash?: string,
+): Promise<void> {
+  let query = db.deleteFrom('user_sessions').where('user_id', '=', userId);
+  if (keepTokenHash !== undefined) query = query.where('token_hash', '<>', keepTokenHash);
+  await query.execute();
+}
+
+export async function deleteUser(db: Executor, userId: number): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', userId).execute();
 }

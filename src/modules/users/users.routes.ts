@@ -3,7 +3,8 @@ import type { App } from '../../http/types.ts';
 import { currentUser, requireUser } from '../../http/auth.ts';
 import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
 import { LoginBody, LoginResponse, MeResponse } from './users.schemas.ts';
-import { describeMe, login, logout } from './users.service.ts';
+import { describeMe, logout } from './users.service.ts';
+import { loginFromClient } from './users.throttle.ts';
 
 const tags = ['Auth'];
 
@@ -15,15 +16,16 @@ export function authRoutes(app: App, deps: Deps): void {
         operationId: 'auth.login',
         summary: 'Log in with email and password',
         description:
-          'Returns a bearer token for the management endpoints. With `OIDC_ISSUER` set, JWTs from that issuer are accepted as bearer tokens too.',
+          'Returns a bearer token for the management endpoints. With `OIDC_ISSUER` set, JWTs from that issuer are accepted as bearer tokens too. ' +
+          'Throttled: every attempt counts against the client IP (`THROTTLE_LOGIN_PER_IP`, default 10 per minute) and failed attempts against the email (`THROTTLE_LOGIN_PER_ACCOUNT`, default 5 per 15 minutes, known or not); past either the answer is 429 with `retry_after` and `Retry-After`.',
         tags,
         security: [],
         body: LoginBody,
-        response: { 200: LoginResponse, ...errorResponses(400, 401) },
+        response: { 200: LoginResponse, ...errorResponses(400, 401, 429) },
       },
     },
     async (request) => {
-      const result = await login(deps, request.body);
+      const result = await loginFromClient(deps, request.ip, request.body);
       return {
         success: true as const,
         data: {

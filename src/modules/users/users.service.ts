@@ -24,16 +24,35 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // cost as much as a real one, so timing does not reveal which emails have accounts.
 let dummyHash: Promise<string> | undefined;
 
+export const PASSWORD_MIN_LENGTH = 8;
+
+/** Verifies a password against a stored hash; a missing hash costs the same as a real one. */
+export async function verifyPassword(
+  passwordHash: string | null | undefined,
+  password: string,
+): Promise<boolean> {
+  dummyHash ??= hash(newUserToken().token);
+  const ok = await verify(passwordHash ?? (await dummyHash), password).catch(() => false);
+  return ok && Boolean(passwordHash);
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    throw new AppError(
+      'validation_failed',
+      `password must have at least ${PASSWORD_MIN_LENGTH} characters`,
+    );
+  }
+  return hash(password);
+}
+
 export async function createUser(
   deps: Deps,
   input: { email: string; password?: string | undefined; name?: string | undefined },
 ): Promise<UserRow> {
   const email = input.email.trim();
   if (!EMAIL_PATTERN.test(email)) throw new AppError('validation_failed', 'email is not valid');
-  if (input.password !== undefined && input.password.length < 8) {
-    throw new AppError('validation_failed', 'password must have at least 8 characters');
-  }
-  const passwordHash = input.password === undefined ? null : await hash(input.password);
+  const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   try {
     return await insertUser(deps.database.db, {
       email,
@@ -53,13 +72,17 @@ export async function login(
   input: { email: string; password: string },
 ): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
   const user = await findUserCredentials(deps.database.db, input.email.trim());
-  dummyHash ??= hash(newUserToken().token);
-  const ok = await verify(user?.password_hash ?? (await dummyHash), input.password).catch(
-    () => false,
-  );
-  if (!user || !user.password_hash || !ok) {
-    throw new AppError('unauthorized', 'Invalid email or password');
-  }
+  const ok = await verifyPassword(user?.password_hash, input.password);
+  if (!user || !ok) throw new AppError('unauthorized', 'Invalid email or password');
+  const { password_hash: _omit, ...publicUser } = user;
+  return issueLoginToken(deps, publicUser);
+}
+
+/** A new login token for a user whose identity is established (login, sign-up). */
+export async function issueLoginToken(
+  deps: Deps,
+  user: UserRow,
+): Promise<{ token: string; expiresAt: Date; user: UserRow }> {
   const { token, hash: tokenHash } = newUserToken();
   const expiresAt = new Date(
     deps.clock.now().getTime() + deps.config.userSessionTtlHours * 3_600_000,
@@ -69,8 +92,7 @@ export async function login(
     user_id: user.id,
     expires_at: expiresAt,
   });
-  const { password_hash: _omit, ...publicUser } = user;
-  return { token, expiresAt, user: publicUser };
+  return { token, expiresAt, user };
 }
 
 export async function logout(deps: Deps, token: string): Promise<void> {

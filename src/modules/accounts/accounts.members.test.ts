@@ -1,0 +1,302 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTenant, makeUser, type Tenant, type TestUser } from '../../../test/factories.ts';
+import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import type { Role } from '../organizations/index.ts';
+
+interface MemberJson {
+  user_id: number | null;
+  invitation_id: string | null;
+  name: string | null;
+  email: string;
+  role: string;
+  status: string;
+  joined_at: string | null;
+  expires_at: string | null;
+}
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await createHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+function expectError(response: LightMyRequestResponse, status: number, code: string) {
+  expect(response.statusCode, response.body).toBe(status);
+  const body = errorBody(response);
+  expect(body.code).toBe(code);
+  return body;
+}
+
+const list = (orgId: number, by: TestUser) =>
+  h.inject({ method: 'GET', url: `/api/organizations/${orgId}/members`, headers: by.auth });
+const setRole = (orgId: number, userId: number, role: string, by: TestUser) =>
+  h.inject({
+    method: 'PATCH',
+    url: `/api/organizations/${orgId}/members/${userId}`,
+    headers: by.auth,
+    payload: { role },
+  });
+const remove = (orgId: number, userId: number, by: TestUser) =>
+  h.inject({
+    method: 'DELETE',
+    url: `/api/organizations/${orgId}/members/${userId}`,
+    headers: by.auth,
+  });
+
+async function roleOf(t: Tenant, userId: number): Promise<string | undefined> {
+  const rows = json<{ data: MemberJson[] }>(await list(t.org.id, t.owner)).data;
+  return rows.find((r) => r.user_id === userId)?.role;
+}
+
+async function expectRole(t: Tenant, userId: number, role: string, by: TestUser) {
+  const response = await setRole(t.org.id, userId, role, by);
+  expect(response.statusCode, response.body).toBe(200);
+  expect(json<{ data: MemberJson }>(response).data).toMatchObject({ user_id: userId, role });
+  expect(await roleOf(t, userId)).toBe(role);
+}
+
+const member = (t: Tenant, role: Role) => makeUser(h, t.org.id, role);
+
+describe('GET /api/organizations/:orgId/members', () => {
+  it('lists every member with name, email, role, status and joining time, to any member', async () => {
+    const t = await makeTenant(h);
+    const viewer = await member(t, 'Viewer');
+    const response = await list(t.org.id, viewer);
+    expect(response.statusCode, response.body).toBe(200);
+    const rows = json<{ success: boolean; data: MemberJson[] }>(response).data;
+    expect(rows).toEqual([
+      {
+        user_id: t.owner.id,
+        invitation_id: null,
+        name: null,
+        email: t.owner.email,
+        role: 'Owner',
+        status: 'Active',
+        joined_at: expect.any(String) as string,
+        expires_at: null,
+      },
+      expect.objectContaining({ user_id: viewer.id, role: 'Viewer', status: 'Active' }),
+    ]);
+  });
+
+  it('answers 404 to someone outside the organization', async () => {
+    const t = await makeTenant(h);
+    const outsider = await makeUser(h);
+    expectError(await list(t.org.id, outsider), 404, 'not_found');
+    expectError(await list(999_999_999, t.owner), 404, 'not_found');
+  });
+});
+
+describe('PATCH /api/organizations/:orgId/members/:userId', () => {
+  it('lets an Owner give any role, Owner included (several Owners are allowed)', async () => {
+    const t = await makeTenant(h);
+    const target = await member(t, 'Viewer');
+    for (const role of ['Analyst', 'Editor', 'Admin', 'Owner'] as const) {
+      await expectRole(t, target.id, role, t.owner);
+    }
+  });
+
+  it('lets an Admin assign roles up to Admin', async () => {
+    const t = await makeTenant(h);
+    const admin = await member(t, 'Admin');
+    const target = await member(t, 'Viewer');
+    await expectRole(t, target.id, 'Admin', admin);
+    await expectRole(t, target.id, 'Analyst', admin);
+  });
+
+  it('answers 403 to an Admin making someone Owner', async () => {
+    const t = await makeTenant(h);
+    const admin = await member(t, 'Admin');
+    const target = await member(t, 'Editor');
+    const body = expectError(await setRole(t.org.id, target.id, 'Owner', admin), 403, 'forbidden');
+    expect(body.error).toBe('Admins cannot make someone Owner');
+    expect(await roleOf(t, target.id)).toBe('Editor');
+  });
+
+  it("answers 403 to an Admin changing an Owner's role", async () => {
+    const t = await makeTenant(h);
+    const admin = await member(t, 'Admin');
+    expectError(await setRole(t.org.id, t.owner.id, 'Viewer', admin), 403, 'forbidden');
+    expect(await roleOf(t, t.owner.id)).toBe('Owner');
+  });
+
+  it.each(['Editor', 'Analyst', 'Viewer'] as const)(
+    'answers 403 to an %s changing anyone',
+    async (role) => {
+      const t = await makeTenant(h);
+      const actor = await member(t, role);
+      const target = await member(t, 'Viewer');
+      expectError(await setRole(t.org.id, target.id, 'Viewer', actor), 403, 'forbidden');
+    },
+  );
+
+  it.each(['Admin', 'Editor', 'Viewer'] as const)(
+    'answers 403 to an %s changing their own role',
+    async (role) => {
+      const t = await makeTenant(h);
+      const actor = await member(t, role);
+      const body = expectError(
+        await setRole(t.org.id, actor.id, 'Viewer', actor),
+        403,
+        'forbidden',
+      );
+      expect(body.error).toContain('your own role');
+      expect(await roleOf(t, actor.id)).toBe(role);
+    },
+  );
+
+  it('lets an Owner step down while another Owner remains', async () => {
+    const t = await makeTenant(h);
+    const second = await member(t, 'Owner');
+    await expectRole(t, t.owner.id, 'Admin', t.owner);
+    expect(await roleOf(t, second.id)).toBe('Owner');
+  });
+
+  it('answers 409 to the last Owner stepping down', async () => {
+    const t = await makeTenant(h);
+    const body = expectError(
+      await setRole(t.org.id, t.owner.id, 'Admin', t.owner),
+      409,
+      'conflict',
+    );
+    expect(body.error).toContain('at least one Owner');
+    expect(await roleOf(t, t.owner.id)).toBe('Owner');
+  });
+
+  it('keeps one Owner when two Owners demote each other at the same time', async () => {
+    const t = await makeTenant(h);
+    const second = await member(t, 'Owner');
+    const [a, b] = await Promise.all([
+      setRole(t.org.id, second.id, 'Admin', t.owner),
+      setRole(t.org.id, t.owner.id, 'Admin', second),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 403]);
+    const rows = json<{ data: MemberJson[] }>(await list(t.org.id, second)).data;
+    expect(rows.filter((r) => r.role === 'Owner')).toHaveLength(1);
+  });
+
+  it('keeps one Owner when two Owners step down at the same time', async () => {
+    const t = await makeTenant(h);
+    const second = await member(t, 'Owner');
+    const [a, b] = await Promise.all([
+      setRole(t.org.id, t.owner.id, 'Editor', t.owner),
+      setRole(t.org.id, second.id, 'Editor', second),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const rows = json<{ data: MemberJson[] }>(await list(t.org.id, second)).data;
+    expect(rows.filter((r) => r.role === 'Owner')).toHaveLength(1);
+  });
+
+  it('answers 404 for a user who is not a member, and 400 for an unknown role', async () => {
+    const t = await makeTenant(h);
+    const outsider = await makeUser(h);
+    expectError(await setRole(t.org.id, outsider.id, 'Viewer', t.owner), 404, 'not_found');
+    const target = await member(t, 'Viewer');
+    expectError(await setRole(t.org.id, target.id, 'Superuser', t.owner), 400, 'validation_failed');
+    expectError(await setRole(t.org.id, target.id, 'owner', t.owner), 400, 'validation_failed');
+  });
+});
+
+describe('DELETE /api/organizations/:orgId/members/:userId', () => {
+  it('lets an Admin remove an Editor, who loses access at once', async () => {
+    const t = await makeTenant(h);
+    const admin = await member(t, 'Admin');
+    const editor = await member(t, 'Editor');
+    const response = await remove(t.org.id, editor.id, admin);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(json(response)).toEqual({ success: true });
+    expectError(await list(t.org.id, editor), 404, 'not_found');
+    expect(await roleOf(t, editor.id)).toBeUndefined();
+  });
+
+  it('answers 403 to an Admin removing an Owner', async () => {
+    const t = await makeTenant(h);
+    const admin = await member(t, 'Admin');
+    expectError(await remove(t.org.id, t.owner.id, admin), 403, 'forbidden');
+    expect(await roleOf(t, t.owner.id)).toBe('Owner');
+  });
+
+  it.each(['Editor', 'Analyst', 'Viewer'] as const)(
+    'answers 403 to an %s removing someone else',
+    async (role) => {
+      const t = await makeTenant(h);
+      const actor = await member(t, role);
+      const target = await member(t, 'Viewer');
+      expectError(await remove(t.org.id, target.id, actor), 403, 'forbidden');
+    },
+  );
+
+  it('lets any member leave', async () => {
+    const t = await makeTenant(h);
+    const viewer = await member(t, 'Viewer');
+    expect((await remove(t.org.id, viewer.id, viewer)).statusCode).toBe(200);
+    expectError(await list(t.org.id, viewer), 404, 'not_found');
+  });
+
+  it('lets an Owner remove another Owner', async () => {
+    const t = await makeTenant(h);
+    const second = await member(t, 'Owner');
+    expect((await remove(t.org.id, second.id, t.owner)).statusCode).toBe(200);
+  });
+
+  it('answers 409 to the last Owner leaving', async () => {
+    const t = await makeTenant(h);
+    await member(t, 'Admin');
+    const body = expectError(await remove(t.org.id, t.owner.id, t.owner), 409, 'conflict');
+    expect(body.error).toContain('last Owner');
+    expect(await roleOf(t, t.owner.id)).toBe('Owner');
+  });
+
+  it('keeps one Owner when two Owners leave at the same time', async () => {
+    const t = await makeTenant(h);
+    const second = await member(t, 'Owner');
+    const [a, b] = await Promise.all([
+      remove(t.org.id, t.owner.id, t.owner),
+      remove(t.org.id, second.id, second),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+  });
+});
+
+describe('tenant isolation and authentication', () => {
+  it("answers 404 for another organization's members, on every route", async () => {
+    const a = await makeTenant(h);
+    const b = await makeTenant(h);
+    const aViewer = await member(a, 'Viewer');
+    expectError(await list(a.org.id, b.owner), 404, 'not_found');
+    expectError(await setRole(a.org.id, aViewer.id, 'Editor', b.owner), 404, 'not_found');
+    expectError(await remove(a.org.id, aViewer.id, b.owner), 404, 'not_found');
+    // A's member addressed through B, where B's Owner has every right: not B's member.
+    expectError(await setRole(b.org.id, aViewer.id, 'Editor', b.owner), 404, 'not_found');
+    expectError(await remove(b.org.id, aViewer.id, b.owner), 404, 'not_found');
+    expect(await roleOf(a, aViewer.id)).toBe('Viewer');
+  });
+
+  it.each<[string, string, object | undefined]>([
+    ['GET', '/api/organizations/1/members', undefined],
+    ['PATCH', '/api/organizations/1/members/1', { role: 'Viewer' }],
+    ['DELETE', '/api/organizations/1/members/1', undefined],
+  ])('answers 401 to %s %s without a bearer token', async (method, url, payload) => {
+    const response = await h.inject({
+      method: method as 'GET',
+      url,
+      ...(payload ? { payload } : {}),
+    });
+    expectError(response, 401, 'unauthorized');
+  });
+
+  it('rejects ids that are not numbers with 400', async () => {
+    const t = await makeTenant(h);
+    expectError(
+      await h.inject({ method: 'GET', url: '/api/organizations/x/members', headers: t.owner.auth }),
+      400,
+      'validation_failed',
+    );
+    expectError(await setRole(t.org.id, Number.NaN, 'Viewer', t.owner), 400, 'validation_failed');
+  });
+});

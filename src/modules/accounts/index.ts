@@ -1,0 +1,3 @@
+export { accountRoutes } from './accounts.routes.ts';
+export { changePassword, signUp } from './accounts.service.ts';
+export { confirmPasswordReset, requestPasswordReset } from './accounts.reset.ts';

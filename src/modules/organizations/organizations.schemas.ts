@@ -1,0 +1,95 @@
+import { Type } from 'typebox';
+import { DateTime, dateTime, Nullable } from '../../http/schemas.ts';
+
+const RoleName = Type.Union(
+  [
+    Type.Literal('Owner'),
+    Type.Literal('Admin'),
+    Type.Literal('Editor'),
+    Type.Literal('Analyst'),
+    Type.Literal('Viewer'),
+  ],
+  { description: 'Owner > Admin > Editor > Analyst > Viewer' },
+);
+const InvitableRole = Type.Union(
+  [Type.Literal('Admin'), Type.Literal('Editor'), Type.Literal('Analyst'), Type.Literal('Viewer')],
+  { description: 'Owner is not invitable: promote a member instead' },
+);
+
+export const OrgParams = Type.Object({ orgId: Type.Integer({ minimum: 1 }) });
+export const MemberParams = Type.Object({
+  orgId: Type.Integer({ minimum: 1 }),
+  userId: Type.Integer({ minimum: 1 }),
+});
+export const InvitationParams = Type.Object({
+  orgId: Type.Integer({ minimum: 1 }),
+  id: Type.String({ format: 'uuid' }),
+});
+
+const Member = Type.Object({
+  user_id: Nullable(Type.Integer({ description: 'null for a pending invitation' })),
+  invitation_id: Nullable(Type.String({ description: 'set for a pending invitation' })),
+  name: Nullable(Type.String()),
+  email: Type.String(),
+  role: RoleName,
+  status: Type.Union([Type.Literal('Active'), Type.Literal('Pending')]),
+  joined_at: Nullable(dateTime('When the member joined; null while pending')),
+  expires_at: Nullable(dateTime('When a pending invitation expires')),
+});
+
+export const MemberList = Type.Object({ success: Type.Literal(true), data: Type.Array(Member) });
+export const MemberOne = Type.Object({ success: Type.Literal(true), data: Member });
+
+export const ChangeRoleBody = Type.Object({ role: RoleName }, { additionalProperties: false });
+
+export const CreateInvitationBody = Type.Object(
+  {
+    email: Type.String({ format: 'email', maxLength: 320 }),
+    role: InvitableRole,
+  },
+  { additionalProperties: false },
+);
+
+const Invitation = Type.Object({
+  id: Type.String(),
+  email: Type.String(),
+  role: RoleName,
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('accepted'),
+    Type.Literal('revoked'),
+    Type.Literal('expired'),
+  ]),
+  invited_by: Nullable(Type.Integer()),
+  created_at: DateTime,
+  expires_at: DateTime,
+  accepted_at: Nullable(DateTime),
+});
+
+export const InvitationOne = Type.Object({ success: Type.Literal(true), data: Invitation });
+export const InvitationCreated = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Object({
+    ...Invitation.properties,
+    email_sent: Type.Boolean({
+      description:
+        'false when the mail server refused the message; the invitation exists either way (re-send by inviting again)',
+    }),
+  }),
+});
+export const InvitationList = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Array(Invitation),
+});
+
+export const AcceptInvitationBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200, description: 'The token from the link' }) },
+  { additionalProperties: false },
+);
+export const AcceptInvitationResponse = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Object({
+    organization: Type.Object({ id: Type.Integer(), name: Type.String(), slug: Type.String() }),
+    role: RoleName,
+  }),
+});

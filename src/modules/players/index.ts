@@ -1,0 +1,20 @@
+export { BULK_BODY_LIMIT, playerRoutes } from './players.routes.ts';
+export {
+  createPlayer,
+  createPlayers,
+  deletePlayer,
+  deletePlayersWhere,
+  getPlayer,
+  listPlayers,
+  MAX_BATCH,
+  updatePlayer,
+  updatePlayersWhere,
+  upsertPlayers,
+} from './players.service.ts';
+export type { BatchError, BatchResult, PlayerListQuery } from './players.service.ts';
+export type { PlayerRow } from './players.repo.ts';
+export { PLAYER_STATUSES, PLAYER_TABLE } from './players.table.ts';
+export type { PlayerStatus } from './players.table.ts';
+export { validatePlayer } from './players.validation.ts';
+export type { PlayerValues } from './players.validation.ts';
+export { Player } from './players.schemas.ts';

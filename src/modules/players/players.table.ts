@@ -1,0 +1,73 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { TableSpec } from '../../lib/postgrest-filter.ts';
+import type { TableTarget } from '../../lib/table-query.ts';
+
+export const PLAYER_STATUSES = ['active', 'inactive', 'banned', 'self_excluded'] as const;
+export type PlayerStatus = (typeof PLAYER_STATUSES)[number];
+
+/**
+ * What the table endpoints may do with each players column. Everything is selectable,
+ * filterable and sortable except `traits` (free-form JSON: select only); the id, the tenant
+ * column and the timestamps are set by the server, never written by clients.
+ */
+export const PLAYER_TABLE: TableSpec = {
+  columns: {
+    id: { type: 'uuid' },
+    property_id: { type: 'uuid' },
+    player_id: { type: 'text', write: true },
+    email: { type: 'text', write: true },
+    phone: { type: 'text', write: true },
+    first_name: { type: 'text', write: true },
+    last_name: { type: 'text', write: true },
+    status: { type: 'text', write: true },
+    tier: { type: 'text', write: true },
+    adt: { type: 'numeric', write: true },
+    coin_in: { type: 'numeric', write: true },
+    timezone: { type: 'text', write: true },
+    state: { type: 'text', write: true },
+    country: { type: 'text', write: true },
+    date_of_birth: { type: 'date', write: true },
+    traits: { type: 'jsonb', filter: false, sort: false, write: true },
+    created_at: { type: 'timestamptz' },
+    updated_at: { type: 'timestamptz' },
+  },
+  defaultLimit: 100,
+  maxLimit: 1000,
+  tiebreaker: 'id',
+  maxOffset: 100_000,
+  search: true,
+};
+
+export const PLAYER_COLUMNS = Object.keys(PLAYER_TABLE.columns) as (keyof DB['players'])[];
+export const WRITABLE_PLAYER_COLUMNS = Object.entries(PLAYER_TABLE.columns)
+  .filter(([, column]) => column.write === true)
+  .map(([name]) => name);
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+/**
+ * `q`: case-insensitive substring search over names, email, phone and player id. Wildcards in
+ * the text are escaped, so `q=50%` looks for "50%". Phones are stored as E.164, so when the
+ * text looks like a phone number its digits are also looked for in the phone.
+ */
+export function playerSearch(q: string): RawBuilder<unknown> {
+  const pattern = `%${escapeLike(q)}%`;
+  const digits = q.replace(/\D/g, '');
+  const phoneLike = /^[\d\s()+.-]+$/.test(q) && digits.length >= 3;
+  const phone = phoneLike ? sql` OR phone LIKE ${`%${digits}%`}` : sql``;
+  return sql`first_name ILIKE ${pattern} OR last_name ILIKE ${pattern} OR email ILIKE ${pattern}
+    OR phone ILIKE ${pattern} OR player_id ILIKE ${pattern}${phone}`;
+}
+
+/** The players of one property, as the generic table query sees them. */
+export function playersOf(propertyId: string): TableTarget<DB> {
+  return {
+    table: 'players',
+    spec: PLAYER_TABLE,
+    tenantColumn: 'property_id',
+    tenantValue: propertyId,
+    search: playerSearch,
+    touchColumn: 'updated_at',
+  };
+}

@@ -1,0 +1,11 @@
+export { propertyRoutes } from './properties.routes.ts';
+export {
+  createProperty,
+  isUuid,
+  listProperties,
+  requirePropertyRole,
+  resolveUserProperty,
+  scopesForRole,
+} from './properties.service.ts';
+export { findProperty } from './properties.repo.ts';
+export type { PropertyRow } from './properties.repo.ts';
