@@ -62,6 +62,9 @@ it('runs the README curl walkthrough as written against a fresh server', async (
       /send the player to: http:\/\/localhost:\d+\/play\/game\/1\?session_token=/,
     );
     expect(stdout).toContain('"action":"create-session","outcome":"rejected","status_code":401');
+    expect(stdout).toContain('"inserted":2,"updated":0,"errors":[]');
+    expect(stdout).toMatch(/"player_id":"100234"[^\n]*"totalCount":1/);
+    expect(stdout).toContain('{"player_id":"100234","tier":"Gold","adt":250}');
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
