@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { connectDatabase, type Database } from '../src/db/connect.ts';
@@ -92,6 +93,16 @@ export async function createHarness(
 
 export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {
   return JSON.parse(response.body) as T;
+}
+
+/** Asserts the status and the documented error envelope with its code, and returns the body. */
+export function expectError(response: LightMyRequestResponse, status: number, code: string) {
+  expect(response.statusCode, response.body).toBe(status);
+  const body = errorBody(response);
+  expect(body.code).toBe(code);
+  expect(body.error).not.toBe('');
+  expect(body.request_id).not.toBe('');
+  return body;
 }
 
 /** Asserts the documented error envelope and returns it. */

@@ -1,4 +1,3 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   makeTenant,
@@ -7,7 +6,7 @@ import {
   type TestUser,
   unique,
 } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { type CaughtMail, type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
 import { addMember } from '../organizations/index.ts';
 import { createUser, login } from '../users/index.ts';
@@ -44,13 +43,6 @@ afterAll(async () => {
   await h?.close();
   await smtp?.close();
 });
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  return body;
-}
 
 const newEmail = () => `${unique('invitee')}@example.test`;
 const bearer = (user: TestUser | { token: string }) => ({ authorization: `Bearer ${user.token}` });

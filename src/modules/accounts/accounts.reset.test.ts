@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, type TestUser, unique } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { type CaughtMail, type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
 import { RESET_REQUESTED } from './accounts.reset.ts';
 
@@ -17,13 +16,6 @@ afterAll(async () => {
   await h?.close();
   await smtp?.close();
 });
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  return body;
-}
 
 const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
   h.inject({ method: 'POST', url, payload, headers });

@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, unique } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
 
 interface SignupJson {
@@ -24,13 +23,6 @@ afterAll(async () => {
   await h?.close();
   await smtp?.close();
 });
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  return body;
-}
 
 const newEmail = () => `${unique('new')}@example.test`;
 const signup = (payload: object, harness: Harness = h) =>

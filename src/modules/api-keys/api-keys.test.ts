@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant, unique } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 
 const PATH = '/api/org-api-keys';
 const KEY_FORMAT = /^dpk_[0-9a-f]{40}$/;
@@ -63,15 +63,6 @@ afterAll(async () => {
 });
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  expect(body.error).not.toBe('');
-  expect(body.request_id).not.toBe('');
-  return body;
-}
 
 function listKeys(auth: Auth, orgId: number) {
   return h.inject({ method: 'GET', url: `${PATH}?org_id=${orgId}`, headers: auth });

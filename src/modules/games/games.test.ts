@@ -1,7 +1,7 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { findPlayableStream } from '../streams/index.ts';
 import { createGame, findPlayableGame, withDefaults } from './index.ts';
 
@@ -44,15 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  expect(body.error).not.toBe('');
-  expect(body.request_id).not.toBe('');
-  return body;
-}
 
 function list(auth: Auth, query: string) {
   return h.inject({ method: 'GET', url: `${PATH}?${query}`, headers: auth });

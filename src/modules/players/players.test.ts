@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePropertyTenant, type PropertyTenant } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { AppError } from '../../lib/errors.ts';
 import {
   createPlayer,
@@ -22,13 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  return body;
-}
 
 const NOW = new Date('2026-06-05T12:00:00.000Z');
 

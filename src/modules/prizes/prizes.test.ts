@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { AppError } from '../../lib/errors.ts';
 import { pickWeighted } from './prizes.draw.ts';
 import { claimPrize, drawPrize, type PrizeOffer } from './index.ts';
@@ -42,13 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  return body;
-}
 
 const prizesUrl = (gameId: number) => `/api/games/${gameId}/prizes`;
 

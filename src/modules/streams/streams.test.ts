@@ -1,7 +1,7 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant, unique } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { createGame } from '../games/index.ts';
 import {
   createStream,
@@ -70,15 +70,6 @@ afterAll(async () => {
 
 const HOUR = 3_600_000;
 const later = (ms: number) => new Date(h.clock.now().getTime() + ms).toISOString();
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  expect(body.error).not.toBe('');
-  expect(body.request_id).not.toBe('');
-  return body;
-}
 
 function list(auth: Auth, query: string) {
   return h.inject({ method: 'GET', url: `${PATH}?${query}`, headers: auth });

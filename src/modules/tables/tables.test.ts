@@ -1,7 +1,12 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePropertyTenant, type PropertyTenant } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import {
+  createHarness,
+  errorBody,
+  type Harness,
+  json,
+  expectError,
+} from '../../../test/harness.ts';
 import { createPlayers, type PlayerRow } from '../players/index.ts';
 
 let h: Harness;
@@ -27,13 +32,6 @@ interface ListBody {
   success: true;
   data: Record<string, unknown>[];
   totalCount: number | null;
-}
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  return body;
 }
 
 async function list(tenant: PropertyTenant, params: Params = [], headers = {}) {

@@ -1,7 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { CODE_ALPHABET, csvFirstColumn, parseCodeUpload } from './vouchers.codes.ts';
 
 interface VoucherSetJson {
@@ -35,13 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-function expectError(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  const body = errorBody(response);
-  expect(body.code).toBe(code);
-  return body;
-}
 
 function ok<T>(response: LightMyRequestResponse): T {
   expect(response.statusCode, response.body).toBe(200);
