@@ -76,10 +76,10 @@ async function run(argv: string[]): Promise<number> {
     const result = await work(deps);
     const output = values.json ? JSON.stringify(result.json, null, 2) : result.text;
     process.stdout.write(`${output}\n`);
+    return result.exitCode ?? 0;
   } finally {
     await closeDeps(deps);
   }
-  return 0;
 }
 
 run(process.argv.slice(2)).then(

@@ -1,53 +1,13 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const CLI = join(import.meta.dirname, '..', 'src', 'cli.ts');
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCli, runCliJson } from './cli.ts';
 
 let dataDir: string;
-
-/**
- * Runs the CLI as a real process, on PGlite in `dataDir` or on TEST_DATABASE_URL when set.
- * The command line is split on whitespace, so arguments here never contain spaces.
- */
-function cli(commandLine: string): Promise<CliResult> {
-  const args = commandLine.split(/\s+/);
-  const {
-    DATABASE_URL: _database,
-    REDIS_URL: _redis,
-    TEST_DATABASE_URL: testDatabaseUrl,
-    ...env
-  } = process.env;
-  const childEnv: NodeJS.ProcessEnv = { ...env, DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  if (testDatabaseUrl) childEnv.DATABASE_URL = testDatabaseUrl;
-  return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI, ...args], { env: childEnv }, (error, stdout, stderr) => {
-      const code = error ? error.code : 0;
-      if (typeof code !== 'number') {
-        reject(error ?? new Error('no exit code'));
-        return;
-      }
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function cliJson<T>(commandLine: string): Promise<T> {
-  const result = await cli(`${commandLine} --json`);
-  if (result.code !== 0) {
-    throw new Error(`cli ${commandLine} exited ${result.code}: ${result.stderr}`);
-  }
-  return JSON.parse(result.stdout) as T;
-}
+const cli = (commandLine: string) => runCli(dataDir, commandLine);
+const cliJson = <T>(commandLine: string) => runCliJson<T>(dataDir, commandLine);
 
 const suffix = () => randomBytes(5).toString('hex');
 

@@ -13,6 +13,7 @@ import {
 } from '../modules/organizations/index.ts';
 import { createProperty } from '../modules/properties/index.ts';
 import { createStream } from '../modules/streams/index.ts';
+import { playersImport } from './players-import.ts';
 import { createUser } from '../modules/users/index.ts';
 import {
   optional,
@@ -32,6 +33,8 @@ import {
 export interface Result {
   json: unknown;
   text: string;
+  /** Non-zero when the command did its work but something in it failed (default 0). */
+  exitCode?: number;
 }
 
 export interface Command {
@@ -221,4 +224,5 @@ export const COMMANDS: readonly Command[] = [
   streamCreate,
   keyCreate,
   propertyCreate,
+  playersImport,
 ];

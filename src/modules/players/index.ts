@@ -18,3 +18,10 @@ export type { PlayerStatus } from './players.table.ts';
 export { validatePlayer } from './players.validation.ts';
 export type { PlayerValues } from './players.validation.ts';
 export { Player } from './players.schemas.ts';
+export { importPlayers } from './players.import.ts';
+export type {
+  ImportOptions,
+  ImportProgress,
+  ImportRowError,
+  ImportSummary,
+} from './players.import.ts';

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { PlayerStatus } from './players.table.ts';
 import type { PlayerValues } from './players.validation.ts';
@@ -140,11 +140,37 @@ export async function deletePlayer(
   return result.numDeletedRows > 0n;
 }
 
+/** How each writable column is read back out of a row of the bound JSON array. */
+const FROM_JSON: Record<
+  (typeof UPSERT_COLUMNS)[number],
+  (row: RawBuilder<unknown>) => RawBuilder<unknown>
+> = {
+  email: (r) => sql`${r}->>'email'`,
+  phone: (r) => sql`${r}->>'phone'`,
+  first_name: (r) => sql`${r}->>'first_name'`,
+  last_name: (r) => sql`${r}->>'last_name'`,
+  status: (r) => sql`${r}->>'status'`,
+  tier: (r) => sql`${r}->>'tier'`,
+  adt: (r) => sql`CAST(${r}->>'adt' AS numeric)`,
+  coin_in: (r) => sql`CAST(${r}->>'coin_in' AS numeric)`,
+  timezone: (r) => sql`${r}->>'timezone'`,
+  state: (r) => sql`${r}->>'state'`,
+  country: (r) => sql`${r}->>'country'`,
+  date_of_birth: (r) => sql`CAST(${r}->>'date_of_birth' AS date)`,
+  traits: (r) => sql`${r}->'traits'`,
+};
+
+/** The writable columns a row sets, in UPSERT_COLUMNS order. */
+const setColumns = (row: NewPlayer) => UPSERT_COLUMNS.filter((column) => row[column] !== undefined);
+
 /**
- * Upserts by (property_id, player_id) in one statement. The rows travel as one bound JSON
- * array; a new player takes defaults for the fields its row lacks, an existing one keeps them
- * (the row's keys say which fields it sets, so `"email": null` clears while no `email` keeps).
- * Player ids must be unique within `rows` (a row cannot be updated twice in one statement).
+ * Upserts by (property_id, player_id). A new player takes defaults for the fields its row
+ * lacks, an existing one keeps them (the row's keys say which fields it sets, so `"email":
+ * null` clears while no `email` keeps). Rows that set the same fields go in one statement, so
+ * the update can name exactly those columns (`col = excluded.col`) and no row has to be looked
+ * up again per conflict; a batch of one shape, the usual case, is one statement. All of it
+ * commits together. Player ids must be unique within `rows` (a statement cannot update a row
+ * twice).
  */
 export async function upsertPlayers(
   db: Kysely<DB>,
@@ -153,35 +179,45 @@ export async function upsertPlayers(
   now: Date,
 ): Promise<{ inserted: number; updated: number }> {
   if (rows.length === 0) return { inserted: 0, updated: 0 };
-  const input = JSON.stringify(rows);
-  const kept = sql.join(
-    UPSERT_COLUMNS.map(
-      (column) =>
-        sql`CASE WHEN i.data ? ${column} THEN excluded.${sql.ref(column)} ELSE p.${sql.ref(column)} END`,
-    ),
-  );
-  const result = await sql<{ inserted: boolean }>`
-    WITH input AS (
-      SELECT r.data, r.ord FROM jsonb_array_elements(CAST(${input} AS jsonb)) WITH ORDINALITY AS r(data, ord)
-    )
-    INSERT INTO players AS p
-      (id, property_id, player_id, email, phone, first_name, last_name, status, tier, adt, coin_in,
-       timezone, state, country, date_of_birth, traits, created_at, updated_at)
-    SELECT CAST(i.data->>'id' AS uuid), CAST(${propertyId} AS uuid), i.data->>'player_id',
-           i.data->>'email', i.data->>'phone', i.data->>'first_name', i.data->>'last_name',
-           COALESCE(i.data->>'status', 'active'), i.data->>'tier',
-           CAST(i.data->>'adt' AS numeric), CAST(i.data->>'coin_in' AS numeric),
-           i.data->>'timezone', i.data->>'state', i.data->>'country',
-           CAST(i.data->>'date_of_birth' AS date), COALESCE(i.data->'traits', '{}'::jsonb),
-           ${now}, ${now}
-      FROM input i
-     ORDER BY i.ord
-    ON CONFLICT (property_id, player_id) DO UPDATE SET
-      (${sql.join(UPSERT_COLUMNS.map((column) => sql.ref(column)))}, updated_at) = (
-        SELECT ${kept}, excluded.updated_at
-          FROM input i WHERE i.data->>'player_id' = excluded.player_id
-      )
-    RETURNING (xmax = 0) AS inserted`.execute(db);
-  const inserted = result.rows.filter((row) => row.inserted).length;
-  return { inserted, updated: result.rows.length - inserted };
+  const shapes = new Map<
+    string,
+    { columns: (typeof UPSERT_COLUMNS)[number][]; rows: NewPlayer[] }
+  >();
+  for (const row of rows) {
+    const columns = setColumns(row);
+    const key = columns.join(',');
+    const shape = shapes.get(key);
+    if (shape) shape.rows.push(row);
+    else shapes.set(key, { columns, rows: [row] });
+  }
+  const upsertShape = async (
+    executor: Kysely<DB>,
+    columns: readonly (typeof UPSERT_COLUMNS)[number][],
+    shapeRows: readonly NewPlayer[],
+  ) => {
+    const r = sql.ref('i.data');
+    const updates = [...columns, 'updated_at'].map(
+      (column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`,
+    );
+    const result = await sql<{ inserted: boolean }>`
+      INSERT INTO players AS p (id, property_id, player_id, ${sql.join(columns.map((c) => sql.ref(c)).concat(sql.ref('created_at'), sql.ref('updated_at')))})
+      SELECT CAST(i.data->>'id' AS uuid), CAST(${propertyId} AS uuid), i.data->>'player_id',
+             ${sql.join(columns.map((column) => FROM_JSON[column](r)).concat(sql`${now}`, sql`${now}`))}
+        FROM jsonb_array_elements(CAST(${JSON.stringify(shapeRows)} AS jsonb)) AS i(data)
+      ON CONFLICT (property_id, player_id) DO UPDATE SET ${sql.join(updates)}
+      RETURNING (xmax = 0) AS inserted`.execute(executor);
+    return result.rows;
+  };
+  const groups = [...shapes.values()];
+  const results =
+    groups.length === 1 && groups[0]
+      ? [await upsertShape(db, groups[0].columns, groups[0].rows)]
+      : await db.transaction().execute(async (trx) => {
+          const out = [];
+          for (const group of groups) out.push(await upsertShape(trx, group.columns, group.rows));
+          return out;
+        });
+  const returned = results.flat();
+  const inserted = returned.filter((row) => row.inserted).length;
+  return { inserted, updated: returned.length - inserted };
 }
