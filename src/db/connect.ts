@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { pglitePoolConfig } from './pglite-connection.ts';
@@ -32,7 +33,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
   } else {
     if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
-    pglite = await PGlite.create(options.dataDir);
+    // pg_trgm backs the players search index (migration 20261123100000).
+    pglite = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
     // PGlite is one connection: the pool has exactly one client, so a transaction holds it
     // and nothing else may query the pool until the transaction ends.
     pool = new pg.Pool(pglitePoolConfig(pglite));

@@ -47,17 +47,17 @@ export const WRITABLE_PLAYER_COLUMNS = Object.entries(PLAYER_TABLE.columns)
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 /**
- * `q`: case-insensitive substring search over names, email, phone and player id. Wildcards in
- * the text are escaped, so `q=50%` looks for "50%". Phones are stored as E.164, so when the
- * text looks like a phone number its digits are also looked for in the phone.
+ * `q`: case-insensitive substring search over names, email, phone and player id, through the
+ * generated `search_text` column and its trigram index. Wildcards in the text are escaped, so
+ * `q=50%` looks for "50%". Phones are stored as E.164, so when the text looks like a phone
+ * number its digits are also looked for.
  */
 export function playerSearch(q: string): RawBuilder<unknown> {
-  const pattern = `%${escapeLike(q)}%`;
+  const pattern = `%${escapeLike(q.toLowerCase())}%`;
   const digits = q.replace(/\D/g, '');
   const phoneLike = /^[\d\s()+.-]+$/.test(q) && digits.length >= 3;
-  const phone = phoneLike ? sql` OR phone LIKE ${`%${digits}%`}` : sql``;
-  return sql`first_name ILIKE ${pattern} OR last_name ILIKE ${pattern} OR email ILIKE ${pattern}
-    OR phone ILIKE ${pattern} OR player_id ILIKE ${pattern}${phone}`;
+  const phone = phoneLike ? sql` OR search_text LIKE ${`%${digits}%`}` : sql``;
+  return sql`search_text LIKE ${pattern}${phone}`;
 }
 
 /** The players of one property, as the generic table query sees them. */

@@ -7,7 +7,12 @@ import {
   json,
   expectError,
 } from '../../../test/harness.ts';
-import { createPlayers, type PlayerRow } from '../players/index.ts';
+import {
+  createPlayer,
+  createPlayers,
+  type PlayerRow,
+  updatePlayersWhere,
+} from '../players/index.ts';
 
 let h: Harness;
 
@@ -191,6 +196,24 @@ describe('GET /api/{table} filters', () => {
     expect(await matching(tenant, { q: 'a3' })).toEqual(['a3']);
     expect(await matching(tenant, { q: '%' })).toEqual([]);
     expect(await matching(tenant, { q: '_' })).toEqual([]);
+    // The search text joins the fields, so a full name finds its player.
+    expect(await matching(tenant, { q: 'ann lee' })).toEqual(['a1']);
+  });
+
+  it('keeps the search text in step with updates', async () => {
+    const other = await makePropertyTenant(h);
+    await createPlayer(h.deps, other.property.id, { player_id: 's1', first_name: 'Quinn' });
+    expect(await matching(other, { q: 'quinn' })).toEqual(['s1']);
+    await updatePlayersWhere(
+      h.deps,
+      other.property.id,
+      { 'player_id.eq': 's1' },
+      {
+        first_name: 'Rory',
+      },
+    );
+    expect(await matching(other, { q: 'quinn' })).toEqual([]);
+    expect(await matching(other, { q: 'rory' })).toEqual(['s1']);
   });
 
   it('returns only the selected columns', async () => {
