@@ -1,5 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { AppError } from '../../lib/errors.ts';
+import { ianaTimeZone } from '../../lib/time-zone.ts';
 import { isCalendarDate } from '../../lib/postgrest-filter.ts';
 import { PLAYER_STATUSES, PLAYER_TABLE, type PlayerStatus } from './players.table.ts';
 
@@ -43,7 +44,6 @@ const COUNTRIES = new Set(
 );
 
 const EMAIL = /^[^\s@"(),:;<>[\\\]]+@[^\s@"(),:;<>[\\\]]+\.[^\s@"(),:;<>[\\\]]+$/;
-const TIME_ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 
 const invalid = (message: string): never => {
   throw new AppError('validation_failed', message);
@@ -123,16 +123,9 @@ function amount(field: string, value: unknown, max: number): number | null {
 function timezone(value: unknown): string | null {
   const zone = text('timezone', value, 64);
   if (zone === null) return null;
-  try {
-    // Offsets such as +02:00 are accepted by Intl but are not IANA zone names.
-    if (TIME_ZONE.test(zone)) {
-      return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-    }
-  } catch {
-    // RangeError: unknown zone, answered below.
-  }
-  return invalid(
-    `timezone ${JSON.stringify(zone)} is not an IANA time zone such as America/Los_Angeles`,
+  return (
+    ianaTimeZone(zone) ??
+    invalid(`timezone ${JSON.stringify(zone)} is not an IANA time zone such as America/Los_Angeles`)
   );
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
+import { ianaTimeZone } from '../../lib/time-zone.ts';
 import {
   findOrganization,
   requireName,
@@ -55,18 +56,14 @@ export async function resolveUserProperty(
 
 /** Canonical IANA name of a time zone ("europe/paris" → "Europe/Paris"), or a 400. */
 export function requireTimezone(value: string): string {
-  const trimmed = value.trim();
-  try {
-    if (trimmed && trimmed.length <= 64) {
-      return new Intl.DateTimeFormat('en-US', { timeZone: trimmed }).resolvedOptions().timeZone;
-    }
-  } catch {
-    // RangeError: not a time zone this runtime knows; answered below.
+  const zone = ianaTimeZone(value);
+  if (zone === undefined) {
+    throw new AppError(
+      'validation_failed',
+      'timezone must be an IANA time zone such as America/New_York',
+    );
   }
-  throw new AppError(
-    'validation_failed',
-    'timezone must be an IANA time zone such as America/New_York',
-  );
+  return zone;
 }
 
 export interface CreatePropertyInput {

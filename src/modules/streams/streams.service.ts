@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
+import { ianaTimeZone } from '../../lib/time-zone.ts';
 import {
   findOrganization,
   requireName,
@@ -58,13 +59,8 @@ function slugOf(value: string): string {
 
 /** The zone's canonical IANA name ("utc" → "UTC"); offsets like "+07:00" are refused. */
 export function canonicalTimezone(value: string): string {
-  let zone: string;
-  try {
-    zone = new Intl.DateTimeFormat(undefined, { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    throw invalid(`timezone "${value}" is not an IANA time zone name (e.g. Asia/Bangkok)`);
-  }
-  if (/^[+-]/.test(zone)) {
+  const zone = ianaTimeZone(value);
+  if (zone === undefined) {
     throw invalid(`timezone "${value}" is not an IANA time zone name (e.g. Asia/Bangkok)`);
   }
   return zone;
