@@ -1,4 +1,4 @@
-export { webRoutes } from './web.routes.ts';
+export { PAGE_CSP, webRoutes } from './web.routes.ts';
 export { renderPlayPage, type RenderOptions } from './render.ts';
 export { pickLang, type ErrorKind } from './i18n.ts';
 export type {

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import type { App } from '../http/types.ts';
 import { AppError } from '../lib/errors.ts';
+import { type AccountPage, linkToken, renderAccountPage } from './account.render.ts';
+import { pickLang } from './i18n.ts';
 
 const CONTENT_TYPES = {
   css: 'text/css; charset=utf-8',
@@ -17,7 +21,23 @@ export const STATIC_FILES = [
   'spin-wheel.js',
   'memory-match.js',
   'quick-tap.js',
+  'account.js',
 ] as const;
+
+/** The play pages' policy: only this origin's scripts, styles, images and API. */
+export const PAGE_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'";
+
+/**
+ * Play pages may be framed by a brand's site; a password form must not be (clickjacking),
+ * so the account pages add `frame-ancestors 'none'` to the same policy.
+ */
+export const ACCOUNT_PAGE_CSP = `${PAGE_CSP}; frame-ancestors 'none'`;
+
+const AccountQuery = Type.Object({
+  token: Type.Optional(Type.String()),
+  lang: Type.Optional(Type.String()),
+});
 
 interface StaticFile {
   body: Buffer;
@@ -34,7 +54,31 @@ function loadStaticFiles(): ReadonlyMap<string, StaticFile> {
   );
 }
 
-/** The play pages' stylesheet and scripts, read once when the routes are registered. */
+function sendAccountPage(
+  reply: FastifyReply,
+  page: AccountPage,
+  query: { token?: string | undefined; lang?: string | undefined },
+  acceptLanguage: string | undefined,
+) {
+  const lang = pickLang(query.lang, acceptLanguage);
+  return (
+    reply
+      .type('text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      // The token is in the URL: never hand it to another site, not even as a Referer.
+      .header('Referrer-Policy', 'no-referrer')
+      .header('Content-Security-Policy', ACCOUNT_PAGE_CSP)
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(renderAccountPage(page, lang, linkToken(query.token)))
+  );
+}
+
+/**
+ * The play pages' stylesheet and scripts, read once when the routes are registered, and the
+ * pages the account mails link to (`PUBLIC_URL/reset-password`, `PUBLIC_URL/accept-invite`).
+ * The pages only render a form; account.js sends it to the documented JSON API, so they add no
+ * endpoint and, like the play pages, stay out of the OpenAPI document.
+ */
 export function webRoutes(app: App): void {
   const files = loadStaticFiles();
   app.get<{ Params: { file: string } }>(
@@ -49,5 +93,19 @@ export function webRoutes(app: App): void {
         .header('x-content-type-options', 'nosniff')
         .send(file.body);
     },
+  );
+
+  app.get(
+    '/reset-password',
+    { schema: { hide: true, querystring: AccountQuery } },
+    (request, reply) =>
+      sendAccountPage(reply, 'reset', request.query, request.headers['accept-language']),
+  );
+
+  app.get(
+    '/accept-invite',
+    { schema: { hide: true, querystring: AccountQuery } },
+    (request, reply) =>
+      sendAccountPage(reply, 'invite', request.query, request.headers['accept-language']),
   );
 }

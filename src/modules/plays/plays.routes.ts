@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
-import { pickLang, renderPlayPage } from '../../web/index.ts';
+import { PAGE_CSP, pickLang, renderPlayPage } from '../../web/index.ts';
 import { claimPrize } from '../prizes/index.ts';
 import { gamePage, type PageView, publicStreamPage, streamTokenPage } from './plays.pages.ts';
 import {
@@ -57,10 +57,7 @@ function sendPage(
       .header('Cache-Control', 'no-store')
       // Play links carry their token in the URL: never hand it to another site.
       .header('Referrer-Policy', 'no-referrer')
-      .header(
-        'Content-Security-Policy',
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'",
-      )
+      .header('Content-Security-Policy', PAGE_CSP)
       .send(renderPlayPage({ ...view, lang }, {}))
   );
 }
