@@ -20,7 +20,9 @@ import { OUTPUT_DIR, REPORT_FILE } from './paths.ts';
 import { writeReport } from './report.ts';
 import { checkSecrets } from './secrets-check.ts';
 
-const DATABASE = 'playloop_reliability';
+const DATABASE = process.env.RELIABILITY_DATABASE ?? 'playloop_reliability';
+if (!/^[a-z_][a-z0-9_]{0,62}$/.test(DATABASE))
+  throw new Error('RELIABILITY_DATABASE must be a plain lower-case name');
 const adminUrl = process.env.RELIABILITY_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.RELIABILITY_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROOT = join(import.meta.dirname, '..', '..');
