@@ -14,8 +14,10 @@ export interface ThrottleRule {
 export interface AuthThrottles {
   /** Every login attempt from one client IP (IPv6: its /64). */
   readonly loginPerIp: ThrottleRule;
-  /** Failed logins (and wrong current passwords) per account email. */
+  /** Failed logins (and wrong current passwords) per account email and client address. */
   readonly loginFailuresPerAccount: ThrottleRule;
+  /** Failed logins per account from all addresses together: caps distributed guessing. */
+  readonly loginFailuresPerAccountTotal: ThrottleRule;
   /** Reset requests per client IP; confirmations are counted separately with the same rule. */
   readonly resetPerIp: ThrottleRule;
   /** Reset requests per email, whether an account exists or not; confirmations per account. */
@@ -156,6 +158,10 @@ export function loadConfig(env: Env = process.env): Config {
       loginFailuresPerAccount: throttle(env, 'THROTTLE_LOGIN_PER_ACCOUNT', {
         limit: 5,
         windowSeconds: 900,
+      }),
+      loginFailuresPerAccountTotal: throttle(env, 'THROTTLE_LOGIN_PER_ACCOUNT_TOTAL', {
+        limit: 50,
+        windowSeconds: 3600,
       }),
       resetPerIp: throttle(env, 'THROTTLE_RESET_PER_IP', { limit: 5, windowSeconds: 3600 }),
       resetPerAccount: throttle(env, 'THROTTLE_RESET_PER_ACCOUNT', {

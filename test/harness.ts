@@ -37,6 +37,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Suites log in many times from one inject address; the throttle suite sets real limits.
     THROTTLE_LOGIN_PER_IP: '1000000/60',
     THROTTLE_LOGIN_PER_ACCOUNT: '1000000/60',
+    THROTTLE_LOGIN_PER_ACCOUNT_TOTAL: '1000000/60',
     THROTTLE_RESET_PER_IP: '1000000/60',
     THROTTLE_RESET_PER_ACCOUNT: '1000000/60',
     THROTTLE_SIGNUP_PER_IP: '1000000/60',

@@ -66,7 +66,7 @@ export function accountRoutes(app: App, deps: Deps): void {
     async (request) => {
       const token = bearerToken(request);
       const keep = token?.startsWith('pls_') ? sha256Hex(token) : undefined;
-      await changePassword(deps, currentUser(request), keep, request.body);
+      await changePassword(deps, currentUser(request), keep, request.body, request.ip);
       return { success: true as const };
     },
   );

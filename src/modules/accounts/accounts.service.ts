@@ -97,11 +97,12 @@ export async function changePassword(
   user: UserRow,
   keepTokenHash: string | undefined,
   input: { current_password: string; new_password: string },
+  clientIp: string,
 ): Promise<void> {
-  await assertLoginAllowed(deps, user.email);
+  await assertLoginAllowed(deps, user.email, clientIp);
   const current = await findPasswordHash(deps.database.db, user.id);
   if (!(await verifyPassword(current, input.current_password))) {
-    await countLoginFailure(deps, user.email);
+    await countLoginFailure(deps, user.email, clientIp);
     throw new AppError('unauthorized', 'The current password is wrong');
   }
   const passwordHash = await hashPassword(input.new_password);

@@ -52,25 +52,38 @@ describe('login throttling', () => {
     expect(DEFAULTS).toEqual({
       loginPerIp: { limit: 10, windowSeconds: 60 },
       loginFailuresPerAccount: { limit: 5, windowSeconds: 900 },
+      loginFailuresPerAccountTotal: { limit: 50, windowSeconds: 3600 },
       resetPerIp: { limit: 5, windowSeconds: 3600 },
       resetPerAccount: { limit: 3, windowSeconds: 3600 },
       signupPerIp: { limit: 10, windowSeconds: 3600 },
     });
   });
 
-  it('refuses an account after 5 failures from any addresses, even the right password', async () => {
+  it('refuses an account at an address after 5 failures there, even the right password', async () => {
     align(900_000);
     const user = await makeUser(h);
+    const guesser = newIp();
     for (let i = 0; i < 5; i++) {
+      expect((await login(user.email, 'wrong-password', guesser)).statusCode).toBe(401);
+    }
+    const body = expectThrottled(await login(user.email, user.password, guesser), 900);
+    expect(body.error).toContain('failed logins for this account from this address');
+    // The guesser cannot lock the owner out: from the owner's address the account opens.
+    expect((await login(user.email, user.password)).statusCode).toBe(200);
+    // Once the window is over the guesser's address may try again.
+    h.clock.advance(900_000);
+    expect((await login(user.email, user.password, guesser)).statusCode).toBe(200);
+  });
+
+  it('locks the account everywhere after 50 failures spread over many addresses', async () => {
+    align(3_600_000);
+    const user = await makeUser(h);
+    for (let i = 0; i < 50; i++) {
       expect((await login(user.email, 'wrong-password')).statusCode).toBe(401);
     }
-    const body = expectThrottled(await login(user.email, user.password), 900);
-    expect(body.error).toContain('failed logins for this account');
-    // Another account from another address is untouched.
-    const other = await makeUser(h);
-    expect((await login(other.email, other.password)).statusCode).toBe(200);
-    // Once the window is over the owner gets in again.
-    h.clock.advance(900_000);
+    const body = expectThrottled(await login(user.email, user.password), 3600);
+    expect(body.error).toMatch(/^Too many failed logins for this account;/);
+    h.clock.advance(3_600_000);
     expect((await login(user.email, user.password)).statusCode).toBe(200);
   });
 
@@ -88,20 +101,22 @@ describe('login throttling', () => {
   it('throttles an unknown email exactly like a known one', async () => {
     align(900_000);
     const nobody = `${unique('nobody')}@example.test`;
+    const ip = newIp();
     for (let i = 0; i < 5; i++) {
-      expect((await login(nobody, 'wrong-password')).statusCode).toBe(401);
+      expect((await login(nobody, 'wrong-password', ip)).statusCode).toBe(401);
     }
-    expectThrottled(await login(nobody, 'wrong-password'), 900);
+    expectThrottled(await login(nobody, 'wrong-password', ip), 900);
   });
 
   it('matches the account whatever the letter case of the email', async () => {
     align(900_000);
     const user = await makeUser(h);
+    const ip = newIp();
     for (let i = 0; i < 5; i++) {
       const email = i % 2 ? user.email.toUpperCase() : ` ${user.email} `;
-      expect((await login(email, 'wrong-password')).statusCode).toBe(401);
+      expect((await login(email, 'wrong-password', ip)).statusCode).toBe(401);
     }
-    expectThrottled(await login(user.email, user.password), 900);
+    expectThrottled(await login(user.email, user.password, ip), 900);
   });
 
   it('refuses an address after 10 attempts a minute; another address still logs in', async () => {
@@ -137,16 +152,18 @@ describe('login throttling', () => {
   it('counts a wrong current password on a password change as a failed login', async () => {
     align(900_000);
     const user = await makeUser(h);
+    const ip = newIp();
     const change = (current: string) =>
       post(
         '/api/auth/password',
         { current_password: current, new_password: 'new-password-1' },
-        newIp(),
+        ip,
         user.auth,
       );
     for (let i = 0; i < 5; i++) expect((await change('wrong-password')).statusCode).toBe(401);
     expectThrottled(await change(user.password), 900);
-    expectThrottled(await login(user.email, user.password), 900);
+    expectThrottled(await login(user.email, user.password, ip), 900);
+    expect((await login(user.email, user.password)).statusCode).toBe(200);
   });
 });
 

@@ -17,7 +17,7 @@ export function authRoutes(app: App, deps: Deps): void {
         summary: 'Log in with email and password',
         description:
           'Returns a bearer token for the management endpoints. With `OIDC_ISSUER` set, JWTs from that issuer are accepted as bearer tokens too. ' +
-          'Throttled: every attempt counts against the client IP (`THROTTLE_LOGIN_PER_IP`, default 10 per minute) and failed attempts against the email (`THROTTLE_LOGIN_PER_ACCOUNT`, default 5 per 15 minutes, known or not); past either the answer is 429 with `retry_after` and `Retry-After`.',
+          'Throttled: every attempt counts against the client IP (`THROTTLE_LOGIN_PER_IP`, default 10 per minute) and failed attempts against the email from that address (`THROTTLE_LOGIN_PER_ACCOUNT`, default 5 per 15 minutes, known or not) and against the email from all addresses (`THROTTLE_LOGIN_PER_ACCOUNT_TOTAL`, default 50 per hour); past either the answer is 429 with `retry_after` and `Retry-After`.',
         tags,
         security: [],
         body: LoginBody,
