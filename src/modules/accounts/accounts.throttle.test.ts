@@ -236,17 +236,18 @@ describe.runIf(onRedis)('with Redis', () => {
     });
     try {
       const user = await makeUser(h);
-      for (let i = 0; i < 3; i++) await login(user.email, 'wrong-password');
+      const ip = newIp();
+      for (let i = 0; i < 3; i++) await login(user.email, 'wrong-password', ip);
       for (let i = 0; i < 2; i++) {
         const response = await other.inject({
           method: 'POST',
           url: '/api/auth/login',
           payload: { email: user.email, password: 'wrong-password' },
-          remoteAddress: newIp(),
+          remoteAddress: ip,
         });
         expect(response.statusCode).toBe(401);
       }
-      expectThrottled(await login(user.email, user.password), 900);
+      expectThrottled(await login(user.email, user.password, ip), 900);
     } finally {
       await other.close();
     }
