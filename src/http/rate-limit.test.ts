@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant } from '../../test/factories.ts';
@@ -92,6 +93,80 @@ describe.each(limiters)('%s limiter', (_name, make) => {
       Array.from({ length: 300 }, () => limiter.take(subject, windows(100, 1000))),
     );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(100);
+  });
+});
+
+describe('Redis limiter when Redis stops answering', () => {
+  // A TCP server that accepts and reads but never answers: a stopped or partitioned Redis.
+  const sockets = new Set<Socket>();
+  const silentServer = createServer((socket) => {
+    sockets.add(socket);
+    socket.resume();
+  });
+  let silent: Redis;
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    const address = silentServer.address();
+    if (typeof address !== 'object' || !address) throw new Error('no port');
+    // The options of deps.ts, plus no handshake (HELLO, CLIENT SETINFO, INFO): the silent
+    // server would never answer it, and the client would never become ready.
+    silent = new Redis(address.port, '127.0.0.1', {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      enableAutoPipelining: true,
+      enableReadyCheck: false,
+      disableClientInfo: true,
+      protocol: 2,
+    });
+    await new Promise((resolve) => silent.once('ready', resolve));
+  });
+  afterAll(async () => {
+    silent.disconnect();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silentServer.close(resolve));
+  });
+
+  const timed = async <T>(work: Promise<T>): Promise<[T, number]> => {
+    const started = performance.now();
+    const value = await work;
+    return [value, performance.now() - started];
+  };
+
+  it('decides in-process after the deadline, then skips Redis until one call probes it again', async () => {
+    const errors: unknown[] = [];
+    const limiter = new RedisRateLimiter(
+      silent,
+      'playloop:silent:',
+      start(),
+      (error) => errors.push(error),
+      { timeoutMs: 300, pauseMs: 600 },
+    );
+    const [first, firstMs] = await timed(limiter.take('s', windows(2, 100)));
+    expect(first).toMatchObject({ allowed: true, remaining: 1 });
+    expect(firstMs).toBeGreaterThanOrEqual(295);
+    expect(firstMs).toBeLessThan(2000);
+    expect(String(errors[0])).toContain('did not answer within 300 ms');
+
+    // Paused: answered at once, by the in-process counters, without asking Redis.
+    const [paused, pausedMs] = await timed(
+      Promise.all([limiter.take('s', windows(2, 100)), limiter.take('s', windows(2, 100))]),
+    );
+    expect(paused.map((d) => d.allowed)).toEqual([true, false]);
+    expect(pausedMs).toBeLessThan(150);
+    expect(errors).toHaveLength(1);
+
+    // After the pause one call probes (and waits for the deadline); the others still do not.
+    await new Promise((resolve) => setTimeout(resolve, 650));
+    const probe = timed(limiter.peek('s', windows(2, 100)));
+    const [others, othersMs] = await timed(
+      Promise.all([limiter.take('t', windows(2, 100)), limiter.peek('s', windows(2, 100))]),
+    );
+    expect(others).toMatchObject([{ allowed: true }, { allowed: false, window: 'minute' }]);
+    expect(othersMs).toBeLessThan(150);
+    const [probed, probeMs] = await probe;
+    expect(probed).toMatchObject({ allowed: false, window: 'minute' });
+    expect(probeMs).toBeGreaterThanOrEqual(295);
+    expect(errors).toHaveLength(2);
   });
 });
 

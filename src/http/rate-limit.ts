@@ -132,10 +132,22 @@ type RedisWithTake = Redis & {
   playloopTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
 };
 
+/** How long one Redis call may take before the request is decided in-process instead. */
+export const REDIS_TIMEOUT_MS = 500;
+/** After a call timed out, Redis is skipped this long; then one call probes it again. */
+export const REDIS_PAUSE_MS = 1000;
+
+class RedisTimeout extends Error {}
+
 /**
  * Exact across every process sharing the Redis. When Redis cannot be reached the limiter
  * fails open to per-process counting (so each process still enforces the limits on its own
  * traffic) and logs the outage; see README "Rate limits".
+ *
+ * A Redis that is connected but silent (stopped, partitioned, stuck in a slow command) is
+ * unreachable too: the client has no deadline of its own, so without `timeoutMs` every limited
+ * request would wait for it indefinitely. After a timeout Redis is left alone for `pauseMs`
+ * (no commands pile up on the silent connection), then a single call probes it.
  */
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: RedisWithTake;
@@ -143,14 +155,62 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #clock: Clock;
   readonly #fallback: MemoryRateLimiter;
   readonly #onFallback: (error: unknown) => void;
+  readonly #timeoutMs: number;
+  readonly #pauseMs: number;
+  /** performance.now() until which Redis is skipped; 0 while it answers. Not the domain clock. */
+  #pausedUntil = 0;
+  #probing = false;
 
-  constructor(redis: Redis, prefix: string, clock: Clock, onFallback: (error: unknown) => void) {
+  constructor(
+    redis: Redis,
+    prefix: string,
+    clock: Clock,
+    onFallback: (error: unknown) => void,
+    options: { timeoutMs?: number; pauseMs?: number } = {},
+  ) {
     redis.defineCommand('playloopTake', { lua: TAKE_SCRIPT });
     this.#redis = redis as RedisWithTake;
     this.#prefix = prefix;
     this.#clock = clock;
     this.#fallback = new MemoryRateLimiter(clock);
     this.#onFallback = onFallback;
+    this.#timeoutMs = options.timeoutMs ?? REDIS_TIMEOUT_MS;
+    this.#pauseMs = options.pauseMs ?? REDIS_PAUSE_MS;
+  }
+
+  /**
+   * One Redis call within the deadline; undefined when it failed, timed out or was skipped
+   * because Redis is paused (the caller then decides in-process).
+   */
+  async #call<T>(run: () => Promise<T>): Promise<T | undefined> {
+    let probe = false;
+    if (this.#pausedUntil !== 0) {
+      if (this.#probing || performance.now() < this.#pausedUntil) return undefined;
+      probe = this.#probing = true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        run(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new RedisTimeout(`Redis did not answer within ${this.#timeoutMs} ms`)),
+            this.#timeoutMs,
+          );
+        }),
+      ]);
+      this.#pausedUntil = 0;
+      return result;
+    } catch (error) {
+      if (probe || error instanceof RedisTimeout) {
+        this.#pausedUntil = performance.now() + this.#pauseMs;
+      }
+      this.#onFallback(error);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+      if (probe) this.#probing = false;
+    }
   }
 
   #keys(subject: string, windows: readonly RateWindow[], nowMs: number): string[] {
@@ -164,27 +224,17 @@ export class RedisRateLimiter implements RateLimiter {
     const keys = this.#keys(subject, windows, nowMs);
     // Counters live one window past their end, so a slow clock in one process cannot reopen them.
     const args = windows.flatMap((w) => [w.limit, w.windowMs * 2]);
-    let reply: number[];
-    try {
-      reply = await this.#redis.playloopTake(keys.length, ...keys, ...args);
-    } catch (error) {
-      this.#onFallback(error);
-      return this.#fallback.take(subject, windows);
-    }
+    const reply = await this.#call(() => this.#redis.playloopTake(keys.length, ...keys, ...args));
+    if (!reply) return this.#fallback.take(subject, windows);
     const [refusedAt = 0, ...counts] = reply;
     return decide(nowMs, windows, counts, refusedAt - 1);
   }
 
   async peek(subject: string, windows: readonly RateWindow[]): Promise<RateDecision> {
     const nowMs = this.#clock.now().getTime();
-    let counts: number[];
-    try {
-      const values = await this.#redis.mget(...this.#keys(subject, windows, nowMs));
-      counts = values.map((value) => Number(value ?? 0));
-    } catch (error) {
-      this.#onFallback(error);
-      return this.#fallback.peek(subject, windows);
-    }
+    const values = await this.#call(() => this.#redis.mget(...this.#keys(subject, windows, nowMs)));
+    if (!values) return this.#fallback.peek(subject, windows);
+    const counts = values.map((value) => Number(value ?? 0));
     const refused = windows.findIndex((w, i) => counts[i]! >= w.limit);
     return decide(nowMs, windows, counts, refused);
   }
