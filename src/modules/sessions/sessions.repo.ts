@@ -103,18 +103,43 @@ export async function listSessions(
   return query.orderBy('id', 'desc').limit(f.limit).execute();
 }
 
-export async function isGameInStream(
+/**
+ * Whether the stream and the game are the organization's, and whether the stream holds the
+ * game: one statement, so a session for one game of a stream costs one round trip.
+ */
+export async function findGameInStream(
   db: Kysely<DB>,
   orgId: number,
   streamId: number,
   gameId: number,
-): Promise<boolean> {
+): Promise<{ stream: boolean; game: boolean; inStream: boolean }> {
   const row = await db
-    .selectFrom('stream_games')
-    .select('game_id')
-    .where('org_id', '=', orgId)
-    .where('stream_id', '=', streamId)
-    .where('game_id', '=', gameId)
-    .executeTakeFirst();
-  return row !== undefined;
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom('streams')
+            .select('id')
+            .where('org_id', '=', orgId)
+            .where('id', '=', streamId),
+        )
+        .as('stream'),
+      eb
+        .exists(
+          eb.selectFrom('games').select('id').where('org_id', '=', orgId).where('id', '=', gameId),
+        )
+        .as('game'),
+      eb
+        .exists(
+          eb
+            .selectFrom('stream_games')
+            .select('game_id')
+            .where('org_id', '=', orgId)
+            .where('stream_id', '=', streamId)
+            .where('game_id', '=', gameId),
+        )
+        .as('inStream'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { stream: Boolean(row.stream), game: Boolean(row.game), inStream: Boolean(row.inStream) };
 }

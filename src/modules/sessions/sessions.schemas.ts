@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, Nullable } from '../../http/schemas.ts';
+import { Cursor, DateTime, Nullable } from '../../http/schemas.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const Token = Type.String({
@@ -129,7 +129,7 @@ export const ListSessionsQuery = Type.Object({
   game_id: Type.Optional(Id),
   stream_id: Type.Optional(Id),
   external_ref: Type.Optional(Type.String({ maxLength: 255 })),
-  cursor: Type.Optional(Type.Integer({ minimum: 1, description: 'next_cursor of the last page' })),
+  cursor: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 });
 

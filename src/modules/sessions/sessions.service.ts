@@ -9,8 +9,8 @@ import {
   insertSession,
 } from './sessions.batched.ts';
 import {
+  findGameInStream,
   findOrgSession,
-  isGameInStream,
   listSessions as listSessionRows,
   revokeSession as revokeSessionRow,
   type SessionRow,
@@ -74,8 +74,12 @@ export async function createSession(
     }
   }
   if (gameId !== null && streamId !== null) {
-    // Both: a token for one game of the stream. The stream must contain it.
-    if (!(await isGameInStream(deps.database.db, key.org_id, streamId, gameId))) {
+    // Both: a token for one game of the stream. Another organization's stream or game is 404,
+    // as when it is sent alone; only a game of the organization outside the stream is a 400.
+    const found = await findGameInStream(deps.database.db, key.org_id, streamId, gameId);
+    if (!found.stream) throw new AppError('not_found', 'Stream not found');
+    if (!found.game) throw new AppError('not_found', 'Game not found');
+    if (!found.inStream) {
       throw new AppError('validation_failed', `Game ${gameId} is not part of stream ${streamId}`);
     }
   }

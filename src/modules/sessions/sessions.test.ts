@@ -209,6 +209,21 @@ describe('create-session', () => {
     expect(errorBody(stream).error).toBe('Stream not found');
   });
 
+  it('returns 404 for a game or stream of another organization sent together', async () => {
+    const a = await makeTenant(h);
+    const b = await makeTenant(h);
+    const cases = [
+      [{ game_id: b.gameIds[0], stream_id: b.streamId }, 'Stream not found'],
+      [{ game_id: a.gameIds[0], stream_id: b.streamId }, 'Stream not found'],
+      [{ game_id: b.gameIds[0], stream_id: a.streamId }, 'Game not found'],
+    ] as const;
+    for (const [body, message] of cases) {
+      const response = await create(a, body);
+      expect(response.statusCode, JSON.stringify(body)).toBe(404);
+      expect(errorBody(response).error).toBe(message);
+    }
+  });
+
   it('returns 403 plan_required when the organization is below the API tier', async () => {
     const t = await makeTenant(h, { tier: 'Pro' });
     const response = await create(t, { game_id: t.gameIds[0] });

@@ -1,0 +1,165 @@
+import { randomBytes } from 'node:crypto';
+import type { Kind } from './walls-seed.ts';
+
+/**
+ * The explicit part of the tenant-walls matrix: which tenant object each parameter name refers
+ * to, and the operations that have none. Everything else is read from openapi.json
+ * (walls-matrix.ts).
+ */
+
+export type Location = 'path' | 'query' | 'header' | 'body';
+/**
+ * - tenant: selects the tenant (organization or property) the request acts in;
+ * - object: names one object inside the tenant;
+ * - filter: narrows a list of the caller's own tenant (a foreign id matches nothing);
+ * - scoped: a natural key unique only inside the tenant (players' player_id);
+ * - credential: part of the caller's credential on public routes (always the caller's own).
+ */
+export type Role = 'tenant' | 'object' | 'filter' | 'scoped' | 'credential';
+export type Rule =
+  | { readonly kind: Kind; readonly role: Role }
+  | { readonly constant: string }
+  | { readonly omit: string };
+
+const tenant = (kind: Kind): Rule => ({ kind, role: 'tenant' });
+const object = (kind: Kind): Rule => ({ kind, role: 'object' });
+const filter = (kind: Kind): Rule => ({ kind, role: 'filter' });
+
+/**
+ * Parameter name → the object that fills it. Keys are `name`, `location.name` or
+ * `operationId:location.name` (most specific wins); nested body fields are `list[].field`.
+ */
+export const PARAMS: Readonly<Record<string, Rule>> = {
+  orgId: tenant('org'),
+  org_id: tenant('org'),
+  'x-property-id': tenant('property'),
+  property_id: tenant('property'),
+  gameId: object('game'),
+  game_id: object('game'),
+  'query.game_id': filter('game'),
+  'query.stream_id': filter('stream'),
+  stream_id: object('stream'),
+  'query.key_id': filter('apiKey'),
+  userId: object('member'),
+  allowed_game_ids: object('game'),
+  allowed_stream_ids: object('stream'),
+  game_ids: object('game'),
+  'slots[].id': object('prizeSlot'),
+  'slots[].voucher_set_id': object('prizeVoucherSet'),
+  // On the play API the session token (or the organization's slug) is what the browser holds:
+  // the caller's own, while the game, stream or stream slug asked for is the other tenant's.
+  session_token: { kind: 'playToken', role: 'credential' },
+  org_slug: { kind: 'orgSlug', role: 'credential' },
+  stream_slug: object('streamSlug'),
+  player_id: { kind: 'playerKey', role: 'scoped' },
+  // The `/api/{table}` name is not a tenant object: every table exists in every property.
+  table: { constant: 'players' },
+  slug: { omit: "the stream's own new slug, a value rather than a reference" },
+  external_id: { omit: "the player's id in the caller's own CRM, free text" },
+  // properties.list documents org_id as a filter over the caller's own properties ("an
+  // organization of someone else yields nothing", properties.test.ts), not as an address.
+  'properties.list:query.org_id': filter('org'),
+};
+
+/** `id` names the resource of the path it is on (longest prefix wins). */
+export const ID_OF_PATH: readonly [prefix: string, kind: Kind][] = [
+  ['/api/games/{id}', 'game'],
+  ['/api/streams/{id}', 'stream'],
+  ['/api/voucher-sets/{id}', 'voucherSet'],
+  ['/api/organizations/{orgId}/invitations/{id}', 'invitation'],
+  ['/api/org-api-keys', 'apiKey'],
+  ['/api/functions/revoke-api-key', 'propertyKey'],
+  ['/api/players/{id}', 'player'],
+  ['/play/api/plays/{id}', 'play'],
+];
+
+/** `token` names a different secret per operation. */
+export const TOKEN_OF: Readonly<Record<string, Kind>> = {
+  'invitations.accept': 'invitationToken',
+  revokeSession: 'sessionToken',
+};
+
+/**
+ * Operations with no tenant object to aim at another tenant, each with the reason. A new
+ * operation that is neither here nor mappable fails the test, so no route escapes the matrix.
+ */
+export const ALLOWLIST: Readonly<Record<string, string>> = {
+  'system.health': 'liveness probe: no tenant data',
+  'system.ready': 'readiness probe: no tenant data',
+  'auth.login': 'email and password in, token out: addresses no tenant object',
+  'auth.logout': "ends the caller's own login token",
+  'auth.me': "the caller's own user and memberships",
+  'auth.changePassword': "the caller's own password",
+  'auth.signup':
+    'creates a new account; its invitation_token goes through acceptInvitation, which the ' +
+    'matrix covers as invitations.accept',
+  'auth.requestPasswordReset':
+    'answers the same 200 for every address by design, so it cannot tell tenants apart',
+  'auth.confirmPasswordReset': 'the mailed reset token is the only credential; no tenant object',
+  // Capability routes: the secret in the request is the whole credential (public by the
+  // DailyPlay spec), so there is no tenant-A credential to aim at tenant B with.
+  validateSession: 'public by the DailyPlay spec: the session token is the only credential',
+  consumeSession: 'public by the DailyPlay spec: the session token is the only credential',
+  'plays.claim': 'the signed draw token is the only credential and names its own draw',
+};
+
+/**
+ * Bodies the spec leaves open (rows of any table): the fields a request needs, by hand.
+ * `slot(name, field)` puts the object the body parameter `name` maps to at `field`.
+ */
+export const BODY_OVERRIDES: Readonly<
+  Record<string, (slot: (name: string, field?: string) => unknown) => unknown[]>
+> = {
+  'players.batchUpsert': (slot) => [
+    { players: [{ player_id: slot('player_id', 'players[].player_id') }] },
+  ],
+  'tables.insert': (slot) => [{ player_id: slot('player_id') }],
+  'tables.update': () => [{ first_name: 'Walls' }],
+  'players.update': () => [{ first_name: 'Walls' }],
+  // `id` and `key_id` are aliases (id wins when both are sent): one variant group each.
+  'propertyKeys.revoke': (slot) => [{ id: slot('id') }, { key_id: slot('id', 'key_id') }],
+};
+
+/** Filters the spec cannot name (`column.op=value`): the table routes' row filter. */
+export const EXTRA_QUERY: Readonly<Record<string, readonly [string, Kind][]>> = {
+  'tables.list': [['id.eq', 'rowPlayer']],
+  'tables.update': [['id.eq', 'rowPlayer']],
+  'tables.delete': [['id.eq', 'rowPlayer']],
+};
+
+/** Sample values of plain fields by name, where the schema alone would pick a poor one. */
+export const VALUES: Readonly<Record<string, () => unknown>> = {
+  role: () => 'Viewer',
+  email: () => `walls-${randomBytes(5).toString('hex')}@example.test`,
+  win_chance: () => 50,
+  duration_ms: () => 1000,
+};
+
+/** Names that refer to an object: each must be mapped above, or the test fails. */
+export const ID_LIKE = /(^|_)(id|ids|uuid|token|slug)$|[a-z]Id$|^x-property-id$/;
+
+/**
+ * The rule of a parameter of an operation on `path`: most specific key first, then `id` by
+ * the path and `token` by the operation.
+ */
+export function ruleFor(
+  operationId: string,
+  path: string,
+  location: Location,
+  name: string,
+): Rule | undefined {
+  const direct =
+    PARAMS[`${operationId}:${location}.${name}`] ?? PARAMS[`${location}.${name}`] ?? PARAMS[name];
+  if (direct) return direct;
+  if (name === 'id') {
+    const match = ID_OF_PATH.filter(([prefix]) => path.startsWith(prefix)).sort(
+      (a, b) => b[0].length - a[0].length,
+    )[0];
+    return match ? object(match[1]) : undefined;
+  }
+  if (name === 'token') {
+    const kind = TOKEN_OF[operationId];
+    return kind ? object(kind) : undefined;
+  }
+  return undefined;
+}

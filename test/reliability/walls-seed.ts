@@ -1,0 +1,316 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Deps } from '../../src/deps.ts';
+import type { MailMessage } from '../../src/lib/mailer.ts';
+import { createApiKey } from '../../src/modules/api-keys/index.ts';
+import { createGame } from '../../src/modules/games/index.ts';
+import {
+  createOrganization,
+  type OrganizationRow,
+  ROLES,
+  type Role,
+} from '../../src/modules/organizations/index.ts';
+// Not in the module's index (only its routes create invitations); the seeder needs the mailed link.
+import { createInvitation } from '../../src/modules/organizations/organizations.invitations.ts';
+import { createPlayer } from '../../src/modules/players/index.ts';
+import { replacePrizes } from '../../src/modules/prizes/index.ts';
+import { createProperty } from '../../src/modules/properties/index.ts';
+import { createPropertyKey, type PropertyScope } from '../../src/modules/property-keys/index.ts';
+import { createStream } from '../../src/modules/streams/index.ts';
+import { authenticateBearer, createUser, login } from '../../src/modules/users/index.ts';
+import { createVoucherSet, generateVoucherCodes } from '../../src/modules/vouchers/index.ts';
+import { makeUser, type TestUser, unique } from '../factories.ts';
+import type { Harness } from '../harness.ts';
+import { recordSecrets } from './figures.ts';
+
+/**
+ * Every kind of tenant object a route can name. The matrix (walls-matrix.ts) fills a
+ * parameter with the object of its kind, of tenant B (or A, or a never-issued "ghost" value).
+ */
+export const KINDS = [
+  'org',
+  'orgSlug',
+  'property',
+  'member',
+  'game',
+  'stream',
+  'streamSlug',
+  'voucherSet',
+  'prizeVoucherSet',
+  'prizeSlot',
+  'apiKey',
+  'propertyKey',
+  'invitation',
+  'invitationToken',
+  'sessionToken',
+  'playToken',
+  'play',
+  'player',
+  'rowPlayer',
+  'playerKey',
+] as const;
+export type Kind = (typeof KINDS)[number];
+export type Objects = Readonly<Record<Kind, string | number>>;
+
+export const PK_SCOPES: readonly (readonly PropertyScope[])[] = [
+  ['read'],
+  ['write'],
+  ['read', 'write'],
+];
+
+/** Who can send a request: each role's login token, each key kind and scope, a play browser. */
+export interface Credential {
+  readonly name: string;
+  readonly kind: 'user' | 'dpk' | 'pk' | 'player';
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface WallTenant {
+  readonly label: string;
+  /** In every name this tenant's objects carry: no answer to the other tenant may contain it. */
+  readonly marker: string;
+  readonly org: OrganizationRow;
+  readonly users: Readonly<Record<Role, TestUser>>;
+  /** Login tokens, keys and the play cookie, in a fixed order (see credentialsOf). */
+  readonly credentials: readonly Credential[];
+  /** The invited address's own login (no membership yet): accepts `invitationToken`. */
+  readonly invitee: Credential;
+  readonly objects: Objects;
+  /** Ids of every user of the tenant (for the fingerprint). */
+  readonly userIds: readonly number[];
+  /** Strings only this tenant's answers may contain: the marker and its users' emails. */
+  readonly privateStrings: readonly string[];
+}
+
+async function sessionToken(
+  h: Harness,
+  key: string,
+  body: Record<string, unknown>,
+): Promise<string> {
+  const response = await h.inject({
+    method: 'POST',
+    url: '/api/org-api-keys?action=create-session',
+    headers: { 'x-api-key': key },
+    payload: body,
+  });
+  if (response.statusCode !== 200) throw new Error(`create-session: ${response.body}`);
+  return (JSON.parse(response.body) as { data: { token: string } }).data.token;
+}
+
+async function startPlay(
+  h: Harness,
+  token: string,
+  gameId: number,
+  playerUuid: string,
+): Promise<number> {
+  const response = await h.inject({
+    method: 'POST',
+    url: '/play/api/start',
+    payload: { session_token: token, game_id: gameId },
+    cookies: { pl_player: playerUuid },
+  });
+  if (response.statusCode !== 200) throw new Error(`play start: ${response.body}`);
+  return (JSON.parse(response.body) as { data: { play: { id: number } } }).data.play.id;
+}
+
+async function invite(
+  h: Harness,
+  owner: TestUser,
+  orgId: number,
+  email: string,
+): Promise<{ id: string; token: string }> {
+  const mails: MailMessage[] = [];
+  // The services take their dependencies as an argument: this copy catches the mail in process.
+  const deps: Deps = {
+    ...h.deps,
+    mailer: {
+      send: (mail) => {
+        mails.push(mail);
+        return Promise.resolve();
+      },
+    },
+  };
+  const inviter = await authenticateBearer(h.deps, owner.token);
+  const invitation = await createInvitation(deps, inviter, orgId, { email, role: 'Viewer' });
+  const token = /token=([A-Za-z0-9_-]+)/.exec(mails[0]?.text ?? '')?.[1];
+  if (!token) throw new Error('no invitation link in the mail');
+  recordSecrets(token);
+  return { id: invitation.id, token };
+}
+
+/**
+ * A complete tenant, through the services (and the in-process API where no service is
+ * exported): an organization on the Business tier with a member of every role (and one more
+ * member to be the object of member routes), three DailyPlay keys (one to use, one scoped to a
+ * game, one to be the object of key routes), games, a stream, voucher sets, prize slots,
+ * sessions, a play, two invitations, a property with read, write and read+write pk_ keys plus
+ * one more to be revoked, and players. Names carry the tenant's marker.
+ */
+export async function seedTenant(h: Harness, label: string): Promise<WallTenant> {
+  const marker = `walls${label}${randomBytes(4).toString('hex')}`;
+  const org = await createOrganization(h.deps, {
+    name: `Org ${marker}`,
+    slug: unique(`walls-${label.toLowerCase()}`),
+    planTier: 'Business',
+  });
+  const users = {} as Record<Role, TestUser>;
+  for (const role of ROLES) users[role] = await makeUser(h, org.id, role);
+  const member = await makeUser(h, org.id, 'Viewer');
+  const owner = users.Owner;
+  const actor = { userId: owner.id };
+  const limits = { rate_limit_per_minute: 1_000_000, rate_limit_per_day: 10_000_000 };
+  const key = await createApiKey(h.deps, undefined, org.id, { name: `Key ${marker}`, ...limits });
+  const objectKey = await createApiKey(h.deps, undefined, org.id, {
+    name: `Object key ${marker}`,
+    ...limits,
+  });
+
+  const game = await createGame(h.deps, org.id, { title: `Spin ${marker}`, prize_enabled: true });
+  const other = await createGame(h.deps, org.id, { title: `Match ${marker}` });
+  const stream = await createStream(h.deps, org.id, {
+    name: `Stream ${marker}`,
+    slug: unique('walls-stream'),
+    gameIds: [game.id, other.id],
+  });
+  const voucherSet = await createVoucherSet(h.deps, actor, org.id, { name: `Set ${marker}` });
+  const prizeSet = await createVoucherSet(h.deps, actor, org.id, { name: `Prize set ${marker}` });
+  await generateVoucherCodes(h.deps, actor, org.id, voucherSet.id, { count: 3 });
+  await generateVoucherCodes(h.deps, actor, org.id, prizeSet.id, { count: 3 });
+  const prizes = await replacePrizes(h.deps, actor, org.id, game.id, [
+    { name: 'Voucher', type: 'voucher_set', win_chance: 50, voucher_set_id: prizeSet.id },
+    { name: 'Nothing', type: 'no_prize', win_chance: 50 },
+  ]);
+
+  // A scoped key (DailyPlay's allowed_game_ids / allowed_stream_ids): the second game only.
+  const scopedKey = await createApiKey(h.deps, undefined, org.id, {
+    name: `Scoped key ${marker}`,
+    allowed_game_ids: [other.id],
+    allowed_stream_ids: [stream.id],
+    ...limits,
+  });
+  const objectSession = await sessionToken(h, key.key, { game_id: game.id, external_ref: marker });
+  const playToken = await sessionToken(h, key.key, { game_id: game.id });
+  const playerUuid = randomUUID();
+  const play = await startPlay(
+    h,
+    await sessionToken(h, key.key, { game_id: game.id }),
+    game.id,
+    playerUuid,
+  );
+
+  const inviteeEmail = `invitee-${marker}@example.test`;
+  const inviteePassword = `pw-${randomBytes(10).toString('hex')}`;
+  recordSecrets(inviteePassword);
+  await createUser(h.deps, { email: inviteeEmail, password: inviteePassword });
+  const inviteeLogin = await login(h.deps, { email: inviteeEmail, password: inviteePassword });
+  const revocable = await invite(h, owner, org.id, `pending-${marker}@example.test`);
+  const acceptable = await invite(h, owner, org.id, inviteeEmail);
+
+  const property = await createProperty(h.deps, undefined, {
+    orgId: org.id,
+    name: `Casino ${marker}`,
+  });
+  const pkKeys: { scopes: readonly PropertyScope[]; key: string }[] = [];
+  for (const scopes of PK_SCOPES) {
+    const created = await createPropertyKey(h.deps, undefined, {
+      propertyId: property.id,
+      name: `Key ${scopes.join('+')} ${marker}`,
+      scopes: [...scopes],
+      rateLimitPerMinute: 100_000,
+    });
+    pkKeys.push({ scopes, key: created.key });
+  }
+  const objectPk = await createPropertyKey(h.deps, undefined, {
+    propertyId: property.id,
+    name: `Object key ${marker}`,
+  });
+  const player = await createPlayer(h.deps, property.id, {
+    // Not the marker: A's requests send it, and A's own rows may then echo it back.
+    player_id: `p-${randomBytes(6).toString('hex')}`,
+    first_name: marker,
+    email: `player-${marker}@example.test`,
+  });
+  const rowPlayer = await createPlayer(h.deps, property.id, {
+    player_id: `r-${marker}`,
+    first_name: marker,
+  });
+
+  const credentials: Credential[] = [
+    ...ROLES.map((role) => ({
+      name: `user ${role}`,
+      kind: 'user' as const,
+      headers: { authorization: `Bearer ${users[role].token}` },
+    })),
+    { name: 'dpk_ key', kind: 'dpk', headers: { 'x-api-key': key.key } },
+    { name: 'dpk_ key scoped', kind: 'dpk', headers: { 'x-api-key': scopedKey.key } },
+    ...pkKeys.map(({ scopes, key: raw }) => ({
+      name: `pk_ key ${scopes.join('+')}`,
+      kind: 'pk' as const,
+      headers: { 'x-api-key': raw },
+    })),
+    { name: 'play cookie', kind: 'player', headers: { cookie: `pl_player=${playerUuid}` } },
+  ];
+  const everyone = [...Object.values(users), member];
+  return {
+    label,
+    marker,
+    org,
+    users,
+    credentials,
+    invitee: {
+      name: 'invitee',
+      kind: 'user',
+      headers: { authorization: `Bearer ${inviteeLogin.token}` },
+    },
+    objects: {
+      org: org.id,
+      orgSlug: org.slug,
+      property: property.id,
+      member: member.id,
+      game: game.id,
+      stream: stream.id,
+      streamSlug: stream.slug,
+      voucherSet: voucherSet.id,
+      prizeVoucherSet: prizeSet.id,
+      prizeSlot: prizes.slots[0]!.id,
+      apiKey: objectKey.id,
+      propertyKey: objectPk.id,
+      invitation: revocable.id,
+      invitationToken: acceptable.token,
+      sessionToken: objectSession,
+      playToken,
+      play,
+      player: player.id,
+      rowPlayer: rowPlayer.id,
+      playerKey: player.player_id,
+    },
+    userIds: [...everyone.map((user) => user.id), inviteeLogin.user.id],
+    privateStrings: [marker, ...everyone.map((user) => user.email), inviteeEmail],
+  };
+}
+
+/** Never-issued values of every kind: what a request naming nothing that exists looks like. */
+export function ghostObjects(): Objects {
+  const int = (n: number) => 2_147_000_000 + n;
+  return {
+    org: int(1),
+    orgSlug: 'walls-ghost-org',
+    property: randomUUID(),
+    member: int(2),
+    game: int(3),
+    stream: int(4),
+    streamSlug: 'walls-ghost-stream',
+    voucherSet: int(5),
+    prizeVoucherSet: int(6),
+    prizeSlot: int(7),
+    apiKey: int(8),
+    propertyKey: randomUUID(),
+    invitation: randomUUID(),
+    invitationToken: randomBytes(32).toString('base64url'),
+    sessionToken: randomUUID(),
+    playToken: randomUUID(),
+    play: int(9),
+    player: randomUUID(),
+    rowPlayer: randomUUID(),
+    playerKey: 'walls-ghost-player',
+  };
+}
