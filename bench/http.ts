@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { LatencyRecorder } from './latency.ts';
 import { randomSeededToken } from './seed.ts';
 
 export const OPERATIONS = ['create', 'validate', 'consume'] as const;
@@ -17,8 +18,11 @@ export const EXPECTED_STATUSES: Record<Operation, readonly number[]> = {
 
 export interface HttpResult {
   requestsPerSec: number;
+  /** Percentiles of the response times recorded per request (bench/latency.ts). */
   p50Ms: number;
+  p95Ms: number;
   p99Ms: number;
+  /** autocannon's mean, of whole milliseconds. */
   avgMs: number;
   total: number;
   durationSec: number;
@@ -76,27 +80,48 @@ export interface HttpRunOptions {
   warmup?: boolean;
 }
 
-export async function runHttp(options: HttpRunOptions): Promise<HttpResult> {
-  const token =
-    options.warmup && options.operation === 'consume' ? () => randomUUID() : randomSeededToken;
-  const result = await autocannon({
-    url: options.baseUrl,
-    connections: options.connections,
-    duration: options.seconds,
-    timeout: 10,
-    requests: [requestFor(options.operation, options.apiKey, options.gameId, token)],
+export interface LoadOptions {
+  baseUrl: string;
+  connections: number;
+  seconds: number;
+  request: autocannon.Request;
+  /** Statuses that are a correct answer; the others are counted in `unexpected`. */
+  expected: readonly number[];
+  /** Seconds without a response after which a request counts as a timeout (an error). */
+  timeoutSeconds?: number;
+}
+
+/** One autocannon run of `request` over `connections` connections for `seconds`. */
+export async function runLoad(options: LoadOptions): Promise<HttpResult> {
+  const latencies = new LatencyRecorder();
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.baseUrl,
+        connections: options.connections,
+        duration: options.seconds,
+        timeout: options.timeoutSeconds ?? 10,
+        requests: [options.request],
+      },
+      (error: unknown, done) => {
+        if (error) reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+        else resolve(done);
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) =>
+      latencies.record(responseTime),
+    );
   });
   const statusCounts: Record<string, number> = {};
   let unexpected = 0;
   for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) {
     const count = stats.count ?? 0;
     statusCounts[status] = count;
-    if (!EXPECTED_STATUSES[options.operation].includes(Number(status))) unexpected += count;
+    if (!options.expected.includes(Number(status))) unexpected += count;
   }
   return {
     requestsPerSec: result.requests.mean,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
+    ...latencies.percentiles(),
     avgMs: result.latency.mean,
     total: result.requests.total,
     durationSec: result.duration,
@@ -105,4 +130,16 @@ export async function runHttp(options: HttpRunOptions): Promise<HttpResult> {
     errors: result.errors,
     timeouts: result.timeouts,
   };
+}
+
+export function runHttp(options: HttpRunOptions): Promise<HttpResult> {
+  const token =
+    options.warmup && options.operation === 'consume' ? () => randomUUID() : randomSeededToken;
+  return runLoad({
+    baseUrl: options.baseUrl,
+    connections: options.connections,
+    seconds: options.seconds,
+    request: requestFor(options.operation, options.apiKey, options.gameId, token),
+    expected: EXPECTED_STATUSES[options.operation],
+  });
 }

@@ -1,6 +1,7 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_EXPIRES_IN_MINUTES } from '../src/modules/sessions/sessions.service.ts';
+import { LatencyRecorder, type Percentiles } from './latency.ts';
 import { runCommand } from './proc.ts';
 import { type BenchSeed, SEEDED_SESSIONS, seededTokenSql } from './seed.ts';
 import type { Operation } from './http.ts';
@@ -55,7 +56,7 @@ export function pgbenchScripts(seed: BenchSeed): Record<Operation, string> {
   };
 }
 
-export interface PgbenchResult {
+export interface PgbenchResult extends Percentiles {
   tps: number;
   latencyAvgMs: number;
   transactions: number;
@@ -80,16 +81,41 @@ function parseNumber(output: string, pattern: RegExp, what: string): number {
   return Number(match[1]);
 }
 
-/** `pgbench -n -M prepared -c <connections> -j 2 -T <seconds>` on one script. */
+/**
+ * Percentiles of the transaction times in pgbench's per-transaction logs (`-l`): one file per
+ * thread, `<prefix>.<pid>[.<thread>]`, whose third field is the transaction's time in µs. The
+ * files are deleted once read.
+ */
+function loggedLatencies(dir: string, prefix: string): Percentiles {
+  const latencies = new LatencyRecorder();
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(`${prefix}.`)) continue;
+    const path = join(dir, name);
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      const micros = Number(line.split(' ')[2]);
+      if (line && Number.isFinite(micros)) latencies.record(micros / 1000);
+    }
+    rmSync(path);
+  }
+  return latencies.percentiles();
+}
+
+/**
+ * `pgbench -n -M prepared -c <connections> -j 2 -T <seconds> -l` on one script; the
+ * per-transaction log gives the percentiles pgbench's summary does not.
+ */
 export async function runPgbench(options: {
   url: string;
   script: string;
   dir: string;
-  operation: Operation;
+  /** The run's name, also used for the script and log file names. */
+  operation: string;
   connections: number;
   seconds: number;
 }): Promise<PgbenchResult> {
-  const file = join(options.dir, `${options.operation}.sql`);
+  const base = options.operation.replace(/\W+/g, '-');
+  const file = join(options.dir, `${base}.sql`);
+  const logPrefix = `${base}-log`;
   writeFileSync(file, options.script);
   const args = [
     '-n', // no pgbench_* tables to vacuum
@@ -101,6 +127,8 @@ export async function runPgbench(options: {
     '2',
     '-T',
     String(options.seconds),
+    '-l',
+    `--log-prefix=${join(options.dir, logPrefix)}`,
     '-f',
     file,
     options.url,
@@ -121,6 +149,7 @@ export async function runPgbench(options: {
       'transaction count',
     ),
     failed: failed?.[1] ? Number(failed[1]) : 0,
+    ...loggedLatencies(options.dir, logPrefix),
     script: options.script,
   };
 }

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Database } from '../src/db/connect.ts';
 import { DEFAULT_EXPIRES_IN_MINUTES } from '../src/modules/sessions/sessions.service.ts';
 import type { Operation } from './http.ts';
+import { LatencyRecorder } from './latency.ts';
 import { type BenchSeed, randomSeededToken } from './seed.ts';
 import { SINGLE_ROW_STATEMENTS } from './statements.ts';
 
@@ -15,6 +16,51 @@ export interface RawResult {
   hits: number;
   /** validate: tokens not found (a failure); consume: nothing matched (the 410s). */
   misses: number;
+  /** Percentiles of the time each step took (bench/latency.ts). */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+/**
+ * Runs `step` back to back for `seconds` and times each call. A step returns whether it found
+ * what it looked for (counted in hits, else in misses).
+ */
+export async function runLoop(step: () => Promise<boolean>, seconds: number): Promise<RawResult> {
+  const latencies = new LatencyRecorder();
+  let hits = 0;
+  let misses = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let now = start;
+  let stepStart = start;
+  let nextYield = start + 50;
+  while (now < end) {
+    if (await step()) hits++;
+    else misses++;
+    now = performance.now();
+    latencies.record(now - stepStart);
+    if (now >= nextYield) {
+      // PGlite answers without real I/O, so this loop would otherwise starve timers and
+      // signal handlers (Ctrl-C, the watchdog) for the whole run.
+      await new Promise(setImmediate);
+      nextYield = now + 50;
+      stepStart = performance.now();
+    } else {
+      stepStart = now;
+    }
+  }
+  const elapsedMs = now - start;
+  const total = hits + misses;
+  return {
+    opsPerSec: total / (elapsedMs / 1000),
+    avgMs: total ? elapsedMs / total : 0,
+    total,
+    durationSec: elapsedMs / 1000,
+    hits,
+    misses,
+    ...latencies.percentiles(),
+  };
 }
 
 /**
@@ -22,7 +68,7 @@ export interface RawResult {
  * prepared statements through the same pg adapter over PGlite, back to back in this process,
  * no HTTP. PGlite is one connection, so one loop is all the concurrency it can use.
  */
-export async function runRaw(
+export function runRaw(
   database: Database,
   seed: BenchSeed,
   operation: Operation,
@@ -64,31 +110,5 @@ export async function runRaw(
       }
     }
   };
-  let hits = 0;
-  let misses = 0;
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  let now = start;
-  let nextYield = start + 50;
-  while (now < end) {
-    if (await step()) hits++;
-    else misses++;
-    now = performance.now();
-    if (now >= nextYield) {
-      // PGlite answers without real I/O, so this loop would otherwise starve timers and
-      // signal handlers (Ctrl-C, the watchdog) for the whole run.
-      await new Promise(setImmediate);
-      nextYield = now + 50;
-    }
-  }
-  const elapsedMs = now - start;
-  const total = hits + misses;
-  return {
-    opsPerSec: total / (elapsedMs / 1000),
-    avgMs: total ? elapsedMs / total : 0,
-    total,
-    durationSec: elapsedMs / 1000,
-    hits,
-    misses,
-  };
+  return runLoop(step, seconds);
 }

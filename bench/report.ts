@@ -2,24 +2,35 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { HttpResult, Operation } from './http.ts';
 import type { PgbenchResult } from './pgbench.ts';
+import type { PlayerOperation } from './players.ts';
 import type { RawResult } from './raw.ts';
 
 export type Ceiling =
-  | { kind: 'pgbench'; perSec: number; avgMs: number; result: PgbenchResult }
-  | { kind: 'raw'; perSec: number; avgMs: number; result: RawResult };
+  | { kind: 'pgbench'; perSec: number; avgMs: number; p95Ms: number; result: PgbenchResult }
+  | { kind: 'raw'; perSec: number; avgMs: number; p95Ms: number; result: RawResult };
 
 export interface Row {
-  operation: Operation;
+  operation: Operation | PlayerOperation;
   http: HttpResult;
   ceiling: Ceiling;
   /** HTTP req/s divided by the ceiling's statements per second. */
   ratio: number;
 }
 
+/** What the players rows ran on: the seed, and the statements one request sends (the ceiling). */
+export interface PlayersReport {
+  players: number;
+  propertyId: string;
+  insertSeconds: number;
+  vacuumSeconds: number;
+  requests: { operation: PlayerOperation; path: string; statements: string[] }[];
+}
+
 export interface TargetReport {
   target: 'postgres' | 'pglite';
   description: string;
   rows: Row[];
+  players?: PlayersReport;
 }
 
 export interface Report {
@@ -30,6 +41,8 @@ export interface Report {
   seconds: number;
   connections: number;
   seededSessions: number;
+  /** BENCH_PLAYERS: players seeded per target. */
+  seededPlayers: number;
   targets: TargetReport[];
   failures: string[];
 }
@@ -43,9 +56,9 @@ function num(value: number, digits = 0): string {
   });
 }
 
-/** autocannon records whole milliseconds; do not print a precision it does not have. */
+/** Latencies: two decimals below 10 ms, one below 100 ms, none above. */
 function ms(value: number): string {
-  return num(value, Number.isInteger(value) ? 0 : 2);
+  return num(value, value >= 100 ? 0 : value >= 10 ? 1 : 2);
 }
 
 function statuses(http: HttpResult): string {
@@ -62,33 +75,48 @@ export function formatTable(report: TargetReport): string {
     'operation',
     'HTTP req/s',
     'p50 ms',
+    'p95 ms',
     'p99 ms',
     ceilingName,
     'ceiling avg ms',
+    'ceiling p95 ms',
     'HTTP/ceiling',
     'responses',
     'unexpected',
   ];
+  const leftAligned = new Set([0, header.indexOf('responses')]);
   const lines = report.rows.map((row) => [
     row.operation,
-    num(row.http.requestsPerSec),
+    num(row.http.requestsPerSec, row.http.requestsPerSec < 100 ? 1 : 0),
     ms(row.http.p50Ms),
+    ms(row.http.p95Ms),
     ms(row.http.p99Ms),
-    num(row.ceiling.perSec),
+    num(row.ceiling.perSec, row.ceiling.perSec < 100 ? 1 : 0),
     num(row.ceiling.avgMs, 3),
+    ms(row.ceiling.p95Ms),
     `${num(row.ratio * 100, 1)} %`,
     statuses(row.http),
     String(row.http.unexpected + row.http.errors),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const fmt = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i === 0 || i === 7 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [
+    `| ${cells.map((c, i) => (leftAligned.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const out = [
     `${report.target}: ${report.description}`,
     fmt(header),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...lines.map(fmt),
-  ].join('\n');
+  ];
+  const players = report.players;
+  if (players) {
+    const seconds = players.insertSeconds + players.vacuumSeconds;
+    out.push(
+      `players seed: ${num(players.players)} players in ${num(seconds, 1)} s ` +
+        `(INSERT … generate_series ${num(players.insertSeconds, 1)} s, ` +
+        `VACUUM ANALYZE ${num(players.vacuumSeconds, 1)} s)`,
+    );
+  }
+  return out.join('\n');
 }
 
 /** Writes bench/results/latest.json (gitignored) and returns its path. */

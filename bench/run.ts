@@ -1,23 +1,35 @@
 /**
- * `npm run bench`: HTTP throughput of create/validate/consume-session against the real server,
- * next to the database's own ceiling for the same statements. See bench/README.md.
+ * `npm run bench`: HTTP throughput of create/validate/consume-session and of the players list
+ * against the real server, next to the database's own ceiling for the same statements. See
+ * bench/README.md.
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { type HttpResult, OPERATIONS, type Operation, runHttp } from './http.ts';
+import { failures, measureLoad, row } from './measure.ts';
+import {
+  CONNECTIONS,
+  DATABASE_URL,
+  PLAYERS,
+  REDIS_URL,
+  SECONDS,
+  TIMEOUT_SECONDS,
+  WARMUP_SECONDS,
+} from './options.ts';
 import { pgbenchScripts, runPgbench } from './pgbench.ts';
+import {
+  benchPlayersPglite,
+  benchPlayersPostgres,
+  playersRawCeilings,
+  playersReport,
+  preparePlayersFor,
+} from './players-bench.ts';
+import type { PlayersBench } from './players.ts';
 import { installCleanup, killAllChildren, log, makeTempDir, removeTempDir } from './proc.ts';
 import { runRaw, type RawResult } from './raw.ts';
-import {
-  type Ceiling,
-  formatTable,
-  type Report,
-  type Row,
-  type TargetReport,
-  writeReport,
-} from './report.ts';
+import { formatTable, type Report, type Row, type TargetReport, writeReport } from './report.ts';
 import {
   type BenchSeed,
   openDatabase,
@@ -28,84 +40,25 @@ import {
 } from './seed.ts';
 import { type RunningServer, startServer } from './server.ts';
 
-const CONNECTIONS = 64;
 const BENCH_DATABASE = 'playloop_bench';
 
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function envUrl(name: string): string | undefined {
-  const raw = process.env[name]?.trim();
-  return raw ? raw : undefined;
-}
-
-const SECONDS = envInt('BENCH_SECONDS', 10, 1, 600);
-const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 1, 0, 60);
-const DATABASE_URL = envUrl('BENCH_DATABASE_URL');
-const REDIS_URL = envUrl('BENCH_REDIS_URL');
-// Two targets, three operations, a measured and a warm-up run of HTTP and of the ceiling each,
-// plus seeding and server starts: anything past this is a hang.
-const TIMEOUT_SECONDS = envInt(
-  'BENCH_TIMEOUT_SECONDS',
-  300 + 14 * (SECONDS + WARMUP_SECONDS),
-  10,
-  86_400,
-);
-
-const failures: string[] = [];
-
-function checkHttp(target: string, operation: Operation, http: HttpResult): void {
-  if (http.unexpected > 0 || http.errors > 0) {
-    failures.push(
-      `${target} ${operation}: ${http.unexpected} unexpected statuses, ${http.errors} connection errors ` +
-        `(${JSON.stringify(http.statusCounts)})`,
-    );
-  }
-}
-
-function row(operation: Operation, http: HttpResult, ceiling: Ceiling): Row {
-  return {
-    operation,
-    http,
-    ceiling,
-    ratio: ceiling.perSec > 0 ? http.requestsPerSec / ceiling.perSec : 0,
-  };
-}
-
-async function measureHttp(
+function measureHttp(
   target: string,
   server: RunningServer,
   seed: BenchSeed,
   operation: Operation,
 ): Promise<HttpResult> {
-  const options = {
-    baseUrl: server.baseUrl,
-    operation,
-    apiKey: seed.apiKey,
-    gameId: seed.gameId,
-    connections: CONNECTIONS,
-  };
-  if (WARMUP_SECONDS > 0) {
-    const warm = await runHttp({ ...options, seconds: WARMUP_SECONDS, warmup: true });
-    server.assertAlive();
-    if (warm.unexpected > 0 || warm.errors > 0) {
-      log(
-        `${target} ${operation} warm-up: unexpected responses ${JSON.stringify(warm.statusCounts)}`,
-      );
-    }
-  }
-  log(`${target}: HTTP ${operation}, ${CONNECTIONS} connections, ${SECONDS} s`);
-  const http = await runHttp({ ...options, seconds: SECONDS });
-  server.assertAlive();
-  checkHttp(target, operation, http);
-  return http;
+  return measureLoad(target, server, operation, (seconds, warmup) =>
+    runHttp({
+      baseUrl: server.baseUrl,
+      operation,
+      apiKey: seed.apiKey,
+      gameId: seed.gameId,
+      connections: CONNECTIONS,
+      seconds,
+      warmup,
+    }),
+  );
 }
 
 async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
@@ -162,9 +115,16 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
           kind: 'pgbench',
           perSec: result.tps,
           avgMs: result.latencyAvgMs,
+          p95Ms: result.p95Ms,
           result,
         }),
       );
+    }
+    // Seeded after the session runs, so those run on the same database as without players.
+    let players: PlayersBench | undefined;
+    if (PLAYERS > 0) {
+      players = await preparePlayersFor('postgres', database);
+      rows.push(...(await benchPlayersPostgres(url, server, players, scriptDir)));
     }
     const poolSize = process.env.DB_POOL_SIZE || '10 (default)';
     return {
@@ -173,6 +133,7 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
         `PostgreSQL ${version.rows[0]?.v ?? '?'} (database ${BENCH_DATABASE}), ` +
         `Redis ${REDIS_URL ? 'on' : 'off (in-process rate limiter)'}, DB_POOL_SIZE ${poolSize}`,
       rows,
+      ...(players && { players: playersReport(players) }),
     };
   } finally {
     await server?.stop();
@@ -191,6 +152,8 @@ async function benchPglite(): Promise<TargetReport> {
     const database = await openDatabase({ kind: 'pglite', dataDir });
     let seed: BenchSeed;
     const raw = {} as Record<Operation, RawResult>;
+    let players: PlayersBench | undefined;
+    let playersRaw: RawResult[] = [];
     try {
       seed = await seedBench(database);
       for (const operation of OPERATIONS) {
@@ -204,6 +167,11 @@ async function benchPglite(): Promise<TargetReport> {
       }
       // The HTTP consume run then starts from the same state as the in-process one did.
       await resetSessions(database);
+      // Seeded after the session loops, so those run on the same database as without players.
+      if (PLAYERS > 0) {
+        players = await preparePlayersFor('pglite', database);
+        playersRaw = await playersRawCeilings(database, players);
+      }
     } finally {
       await database.close();
     }
@@ -218,14 +186,17 @@ async function benchPglite(): Promise<TargetReport> {
           kind: 'raw',
           perSec: ceiling.opsPerSec,
           avgMs: ceiling.avgMs,
+          p95Ms: ceiling.p95Ms,
           result: ceiling,
         }),
       );
     }
+    if (players) rows.push(...(await benchPlayersPglite(server, players, playersRaw)));
     return {
       target: 'pglite',
       description: 'embedded PGlite in a temporary DATA_DIR, in-process rate limiter',
       rows,
+      ...(players && { players: playersReport(players) }),
     };
   } finally {
     await server?.stop();
@@ -250,6 +221,7 @@ async function main(): Promise<number> {
     seconds: SECONDS,
     connections: CONNECTIONS,
     seededSessions: SEEDED_SESSIONS,
+    seededPlayers: PLAYERS,
     targets: [],
     failures,
   };
@@ -269,7 +241,7 @@ async function main(): Promise<number> {
   for (const target of report.targets) out.push(formatTable(target), '');
   out.push(
     `${CONNECTIONS} connections, ${SECONDS} s per run, ${SEEDED_SESSIONS} seeded sessions, ` +
-      `${report.cpus} CPUs, Node ${report.node}`,
+      `${PLAYERS} seeded players, ${report.cpus} CPUs, Node ${report.node}`,
   );
   process.stdout.write(out.join('\n') + '\n');
   log(`results written to ${writeReport(report)}`);

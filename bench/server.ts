@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep, spawnTracked } from './proc.ts';
 
@@ -12,8 +14,39 @@ export interface RunningServer {
   readonly child: ChildProcess;
   /** Throws when the server died (a crash under load must not pass for a slow run). */
   assertAlive(): void;
+  /**
+   * Waits until the server has worked off what a load run left behind, so the next run (or
+   * pgbench) starts on an idle server. A run that stops leaves up to one request per connection
+   * in flight; the server still executes each (a client going away cancels nothing), and on
+   * PGlite, whose queries block the server's event loop, its connections may not even have been
+   * accepted yet. So: /readyz over a new connection (accepted after those), whose `SELECT 1`
+   * queues behind their statements, until it answers quickly twice in a row.
+   */
+  settle(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** Milliseconds /readyz took over a fresh connection, or Infinity when it did not answer 200. */
+function timedReady(baseUrl: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const request = get(
+      `${baseUrl}/readyz`,
+      { agent: false, headers: { connection: 'close' }, timeout: timeoutMs },
+      (response) => {
+        response.resume();
+        response.once('end', () =>
+          resolve(response.statusCode === 200 ? performance.now() - start : Infinity),
+        );
+      },
+    );
+    request.once('timeout', () => request.destroy());
+    request.once('error', () => resolve(Infinity));
+  });
+}
+
+/** An idle server answers /readyz faster than this. */
+const IDLE_READY_MS = 250;
 
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
@@ -68,6 +101,19 @@ export async function startServer(
     assertAlive() {
       if (exited()) {
         throw new Error(`server (${label}) exited during the run (code ${child.exitCode})`);
+      }
+    },
+    async settle(timeoutMs = 300_000) {
+      const deadline = Date.now() + timeoutMs;
+      let quick = 0;
+      while (quick < 2) {
+        server.assertAlive();
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) {
+          throw new Error(`server (${label}) still busy ${timeoutMs} ms after a run`);
+        }
+        quick = (await timedReady(baseUrl, remaining)) < IDLE_READY_MS ? quick + 1 : 0;
+        if (quick < 2) await sleep(100);
       }
     },
     async stop() {

@@ -1,0 +1,39 @@
+/** The benchmark's settings, read once from the environment (see bench/README.md). */
+
+function envInt(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function envUrl(name: string): string | undefined {
+  const raw = process.env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+export const CONNECTIONS = 64;
+export const SECONDS = envInt('BENCH_SECONDS', 10, 1, 600);
+export const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 1, 0, 60);
+export const DATABASE_URL = envUrl('BENCH_DATABASE_URL');
+export const REDIS_URL = envUrl('BENCH_REDIS_URL');
+/** Players seeded per target for the players rows; 0 leaves the players rows out. */
+export const PLAYERS = envInt('BENCH_PLAYERS', 1_000_000, 0, 10_000_000);
+// Sessions: two targets, three operations, a measured and a warm-up run of HTTP and of the
+// ceiling each, plus seeding and server starts. Players: per million players up to 5 minutes of
+// seeding per target and 5 more for the server to work off what the runs leave in flight (a
+// minute after an exact-count run on PGlite), plus the runs of three requests per target.
+// Anything past this is a hang.
+export const TIMEOUT_SECONDS = envInt(
+  'BENCH_TIMEOUT_SECONDS',
+  300 +
+    14 * (SECONDS + WARMUP_SECONDS) +
+    (PLAYERS > 0
+      ? 180 + 600 * Math.ceil(PLAYERS / 1_000_000) + 12 * (SECONDS + WARMUP_SECONDS)
+      : 0),
+  10,
+  86_400,
+);
