@@ -3,12 +3,11 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { Type } from 'typebox';
-import { sql } from 'kysely';
 import type { Deps } from './deps.ts';
 import { actionConstraint } from './http/action-constraint.ts';
 import { recordApiKeyUse } from './http/auth.ts';
-import { ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
+import { clientErrorHandler, ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
+import { healthRoutes } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import type { App } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -43,6 +42,11 @@ export async function buildApp(deps: Deps): Promise<App> {
     genReqId: () => randomUUID(),
     routerOptions: { constraints: { action: actionConstraint } },
     return503OnClosing: true,
+    // Malformed URLs and requests the HTTP parser refuses get the envelope too.
+    frameworkErrors: (error, request, reply) => {
+      errorHandler(error, request, reply);
+    },
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.decorateRequest('user', undefined);
   app.decorateRequest('apiKey', undefined);
@@ -76,46 +80,13 @@ export async function buildApp(deps: Deps): Promise<App> {
       'Content-Range',
     ],
     maxAge: 86_400,
+    // Not strict: an OPTIONS request without Origin or Access-Control-Request-Method would get
+    // a text/plain 400 outside the error envelope; it gets the (harmless) preflight answer.
+    strictPreflight: false,
   });
   await registerOpenApi(app, API_VERSION);
 
-  const health = { tags: ['System'], security: [] };
-  app.get(
-    '/healthz',
-    {
-      schema: {
-        ...health,
-        operationId: 'system.health',
-        summary: 'Liveness: the process answers',
-        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
-      },
-    },
-    () => ({ status: 'ok' as const }),
-  );
-  app.get(
-    '/readyz',
-    {
-      schema: {
-        ...health,
-        operationId: 'system.ready',
-        summary: 'Readiness: the database (and Redis, when configured) answer',
-        response: {
-          200: Type.Object({ status: Type.Literal('ready') }),
-          503: Type.Ref('ErrorResponse'),
-        },
-      },
-    },
-    async (request, reply) => {
-      try {
-        await sql`SELECT 1`.execute(deps.database.db);
-        if (deps.redis) await deps.redis.ping();
-        return { status: 'ready' as const };
-      } catch (error) {
-        request.log.warn({ err: String(error) }, 'not ready');
-        return sendError(request, reply, 'service_unavailable', 'A dependency is not reachable');
-      }
-    },
-  );
+  healthRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   authRoutes(app, deps);

@@ -1,4 +1,7 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError, type ErrorCode } from '../lib/errors.ts';
 
@@ -9,6 +12,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   invalid_json: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  headers_too_large: 431,
+  request_timeout: 408,
   unauthorized: 401,
   forbidden: 403,
   plan_required: 403,
@@ -87,6 +92,12 @@ function fromFastifyError(error: FastifyError): { code: ErrorCode; message: stri
       return { code: 'payload_too_large', message: 'Request body is too large' };
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return { code: 'bad_request', message: 'Content-Length does not match the body' };
+    case 'FST_ERR_BAD_URL':
+      return { code: 'bad_request', message: 'The URL path is not valid percent-encoded UTF-8' };
+    // A path segment over the router's maxParamLength (100) cannot name anything: like any
+    // unknown path, it is not found.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { code: 'not_found', message: 'Route not found (a path segment is too long)' };
     default:
       break;
   }
@@ -112,4 +123,35 @@ export function errorHandler(
   if (mapped) return sendError(request, reply, mapped.code, mapped.message);
   request.log.error({ err: error }, 'unhandled error');
   return sendError(request, reply, 'internal', 'Internal server error');
+}
+
+/**
+ * Requests Node's HTTP parser refuses (malformed request line or header, head over 16 KiB,
+ * too slow to arrive) never reach a route or the error handler: the envelope is written straight
+ * on the socket, which is then closed, as the rest of its bytes cannot be trusted.
+ */
+export function clientErrorHandler(
+  this: FastifyInstance,
+  error: Error & { code?: string },
+  socket: Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message]: [ErrorCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['headers_too_large', 'Request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['request_timeout', 'The request took too long to arrive']
+        : ['bad_request', 'Malformed HTTP request'];
+  const status = STATUS_OF[code];
+  const requestId = randomUUID();
+  // Not the error itself: its rawPacket holds the request's bytes, credentials included.
+  this.log.debug({ code: error.code, request_id: requestId }, 'client error');
+  const body = JSON.stringify({ success: false, error: message, code, request_id: requestId });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -7,6 +7,16 @@ export const DateTime = Type.Unsafe<Date | string>({ type: 'string', format: 'da
 export const dateTime = (description: string) =>
   Type.Unsafe<Date | string>({ type: 'string', format: 'date-time', description });
 
+/**
+ * `cursor` of keyset-paged lists: the id (bigint) of the last row seen. Bounded to the integers
+ * a JS number holds exactly, so a value such as 1e21 is a 400, not a database error.
+ */
+export const Cursor = Type.Integer({
+  minimum: 1,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: 'next_cursor of the last page',
+});
+
 /** Every documented error status answers with the one envelope. */
 export function errorResponses(...statuses: number[]): Record<number, TSchema> {
   return Object.fromEntries(statuses.map((status) => [status, Type.Ref('ErrorResponse')]));

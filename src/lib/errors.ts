@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'invalid_json',
   'unsupported_media_type',
   'payload_too_large',
+  'headers_too_large',
+  'request_timeout',
   'unauthorized',
   'forbidden',
   'plan_required',

@@ -240,6 +240,13 @@ describe('values are converted and validated by column type', () => {
     expect(refusal({ 'id.ilike': '*' })).toMatch(/ilike.*id/);
   });
 
+  it('refuses a like pattern ending in a lone escape character, which PostgreSQL rejects', () => {
+    expect(refusal({ 'name.ilike': '\\' })).toMatch(/name\.ilike ends with an escape/);
+    expect(refusal({ name: 'like.a\\\\\\' })).toMatch(/escape character/);
+    expect(oneFilter({ 'name.like': 'a\\\\' }).value).toBe('a\\\\');
+    expect(oneFilter({ 'name.like': '100\\%' }).value).toBe('100\\%');
+  });
+
   it('allows is true/false on booleans only and refuses other is values', () => {
     expect(refusal({ 'name.is': 'true' })).toMatch(/name\.is: expected null/);
     expect(refusal({ 'vip.is': 'maybe' })).toMatch(/expected null, true or false/);

@@ -205,6 +205,10 @@ function buildFilter(
       if (value.length > MAX_VALUE_LENGTH) {
         fail(`Value for ${column} is longer than ${MAX_VALUE_LENGTH} characters`);
       }
+      // `\` escapes the next character of a pattern; PostgreSQL refuses one with nothing after.
+      if (/(^|[^\\])(\\\\)*\\$/.test(value)) {
+        fail(`Pattern for ${column}.${op} ends with an escape character (\\)`);
+      }
       // PostgREST's alias: `*` stands for `%`, which is awkward to write in a URL.
       return { ...base, op, value: value.replaceAll('*', '%') };
     case 'eq':

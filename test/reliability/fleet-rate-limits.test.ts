@@ -331,7 +331,10 @@ describe('rate limits while Redis dies, restarts and stops answering', () => {
     figure('Redis away: 5xx or failed requests', failed.length, '= 0');
     figure('Redis away: answers other than 200/429', unexpected.length, '= 0');
     figure('Redis away: killed for (ms, SIGKILL to restart)', Math.round(downMs));
-    figure('Redis away: every process sees Redis again after the restart (ms)', Math.round(recoveryMs));
+    figure(
+      'Redis away: every process sees Redis again after the restart (ms)',
+      Math.round(recoveryMs),
+    );
     // Readiness follows the database only: a balancer must not pull the whole fleet because
     // the shared cache is away (src/http/health.ts).
     const downReadiness = await readyWhileDown;

@@ -291,4 +291,19 @@ describe('tenant isolation and authentication', () => {
     );
     expectError(await setRole(t.org.id, Number.NaN, 'Viewer', t.owner), 400, 'validation_failed');
   });
+
+  it('rejects ids beyond a PostgreSQL integer, and infinite ones, with 400 rather than 500', async () => {
+    const t = await makeTenant(h);
+    for (const orgId of ['2147483648', 'Infinity', '-Infinity']) {
+      expectError(
+        await h.inject({
+          method: 'GET',
+          url: `/api/organizations/${orgId}/members`,
+          headers: t.owner.auth,
+        }),
+        400,
+        'validation_failed',
+      );
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, dateTime, Nullable } from '../../http/schemas.ts';
+import { Cursor, DateTime, dateTime, Nullable } from '../../http/schemas.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const IdList = Nullable(Type.Array(Id, { maxItems: 1000 }));
@@ -72,7 +72,7 @@ export const ApiKeyOne = Type.Object({ success: Type.Literal(true), data: ApiKey
 export const UsageQuery = Type.Object({
   org_id: Id,
   key_id: Type.Optional(Id),
-  cursor: Type.Optional(Type.Integer({ minimum: 1, description: 'next_cursor of the last page' })),
+  cursor: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
 });
 

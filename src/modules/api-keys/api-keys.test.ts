@@ -833,3 +833,16 @@ describe('last_used_at', () => {
     expect((await keysOf(t))[0]?.last_used_at).toBeNull();
   });
 });
+
+describe('usage paging', () => {
+  it('rejects a cursor beyond the ids a number holds exactly with 400 rather than 500', async () => {
+    const t = await makeTenant(h);
+    for (const cursor of ['1e21', '9007199254740992']) {
+      expectError(
+        await usage(t.owner.auth, `org_id=${t.org.id}&cursor=${cursor}`),
+        400,
+        'validation_failed',
+      );
+    }
+  });
+});

@@ -16,13 +16,13 @@ const InvitableRole = Type.Union(
   { description: 'Owner is not invitable: promote a member instead' },
 );
 
-export const OrgParams = Type.Object({ orgId: Type.Integer({ minimum: 1 }) });
-export const MemberParams = Type.Object({
-  orgId: Type.Integer({ minimum: 1 }),
-  userId: Type.Integer({ minimum: 1 }),
-});
+// The integer ids of PostgreSQL (int4): a larger number is a 400, not a database error.
+const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
+export const OrgParams = Type.Object({ orgId: Id });
+export const MemberParams = Type.Object({ orgId: Id, userId: Id });
 export const InvitationParams = Type.Object({
-  orgId: Type.Integer({ minimum: 1 }),
+  orgId: Id,
   id: Type.String({ format: 'uuid' }),
 });
 

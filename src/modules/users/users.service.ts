@@ -87,11 +87,20 @@ export async function issueLoginToken(
   const expiresAt = new Date(
     deps.clock.now().getTime() + deps.config.userSessionTtlHours * 3_600_000,
   );
-  await insertUserSession(deps.database.db, {
-    token_hash: tokenHash,
-    user_id: user.id,
-    expires_at: expiresAt,
-  });
+  try {
+    await insertUserSession(deps.database.db, {
+      token_hash: tokenHash,
+      user_id: user.id,
+      expires_at: expiresAt,
+    });
+  } catch (error) {
+    // The user was deleted since the password was checked (a sign-up rolled back by deleting
+    // the account it created, say): no such user, as for a wrong password.
+    if ((error as { code?: string }).code === '23503') {
+      throw new AppError('unauthorized', 'Invalid email or password');
+    }
+    throw error;
+  }
   return { token, expiresAt, user };
 }
 

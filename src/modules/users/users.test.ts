@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, unique } from '../../../test/factories.ts';
 import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
 import { addMember } from '../organizations/index.ts';
-import { createUser } from './index.ts';
+import { createUser, deleteUser, issueLoginToken } from './index.ts';
 
 const AUDIENCE = 'playloop-test';
 const KID = 'test-key-1';
@@ -198,6 +198,15 @@ describe('POST /api/auth/login', () => {
   ])('rejects a body %s with 400', async (_label, payload) => {
     const body = expectError(await login(payload), 400, 'validation_failed');
     expect(body.error).toMatch(/email|password/);
+  });
+
+  it('answers 401, not 500, when the user is deleted while the login token is issued', async () => {
+    const user = await createUser(h.deps, {
+      email: `${unique('gone')}@example.test`,
+      password: 'a long enough password',
+    });
+    await deleteUser(h.deps.database.db, user.id);
+    await expect(issueLoginToken(h.deps, user)).rejects.toMatchObject({ code: 'unauthorized' });
   });
 
   it('rejects malformed JSON with 400', async () => {

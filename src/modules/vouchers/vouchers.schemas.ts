@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, Nullable } from '../../http/schemas.ts';
+import { Cursor, DateTime, Nullable } from '../../http/schemas.ts';
 import { MAX_CODE_LENGTH, MAX_UPLOAD_CODES } from './vouchers.codes.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
@@ -127,7 +127,7 @@ export const GenerateResponse = Type.Object({
 export const CodesQuery = Type.Object({
   org_id: Id,
   status: Type.Optional(Type.Union([Type.Literal('available'), Type.Literal('claimed')])),
-  cursor: Type.Optional(Type.Integer({ minimum: 1, description: 'next_cursor of the last page' })),
+  cursor: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
 });
 

@@ -536,6 +536,20 @@ describe('listing codes', () => {
     ]);
     expectError(await page('&status=lost'), 400, 'validation_failed');
     expectError(await page('&limit=0'), 400, 'validation_failed');
+    expectError(await page('&cursor=1e21'), 400, 'validation_failed');
+  });
+});
+
+describe('text PostgreSQL cannot store', () => {
+  it('refuses a set name holding a NUL character with 400 rather than 500', async () => {
+    const t = await makeTenant(h);
+    const response = await h.inject({
+      method: 'POST',
+      url: '/api/voucher-sets',
+      headers: t.owner.auth,
+      payload: { org_id: t.org.id, name: 'Summer\u0000codes' },
+    });
+    expect(expectError(response, 400, 'validation_failed').error).toMatch(/name.*NUL/);
   });
 });
 
