@@ -152,7 +152,8 @@ describe('Redis limiter when Redis stops answering', () => {
       Promise.all([limiter.take('s', windows(2, 100)), limiter.take('s', windows(2, 100))]),
     );
     expect(paused.map((d) => d.allowed)).toEqual([true, false]);
-    expect(pausedMs).toBeLessThan(150);
+    // Under the deadline: Redis was not asked (a call to it would wait the whole 300 ms).
+    expect(pausedMs).toBeLessThan(295);
     expect(errors).toHaveLength(1);
 
     // After the pause one call probes (and waits for the deadline); the others still do not.
@@ -162,7 +163,7 @@ describe('Redis limiter when Redis stops answering', () => {
       Promise.all([limiter.take('t', windows(2, 100)), limiter.peek('s', windows(2, 100))]),
     );
     expect(others).toMatchObject([{ allowed: true }, { allowed: false, window: 'minute' }]);
-    expect(othersMs).toBeLessThan(150);
+    expect(othersMs).toBeLessThan(295);
     const [probed, probeMs] = await probe;
     expect(probed).toMatchObject({ allowed: false, window: 'minute' });
     expect(probeMs).toBeGreaterThanOrEqual(295);
