@@ -10,7 +10,7 @@ export interface Reply {
   readonly contentType: string;
   readonly body: string;
   readonly error?: string;
-  /** Sent again on a fresh socket after the pooled one turned out closed. */
+  /** Sent again on a fresh socket after the pooled one turned out closed or desynchronized. */
   readonly retried?: boolean;
 }
 
@@ -19,8 +19,9 @@ const TIMEOUT_MS = 20_000;
 /** One request through the suite's keep-alive agent; header values may repeat (arrays). */
 export async function send(baseUrl: string, init: SendInit): Promise<Reply> {
   const first = await sendOnce(baseUrl, init, true);
-  // A pooled socket the server closed while idle fails the next request written on it; Node's
-  // advice is to retry those on a fresh socket. A reset on a fresh socket is reported as is.
+  // A pooled socket the server closed while idle (or closed on bytes an earlier request left on
+  // it) fails the next request written on it; Node's advice is to retry those on a fresh
+  // socket. A failure on a fresh socket is reported as is.
   if (first.status === 0 && first.staleSocket) {
     return { ...(await sendOnce(baseUrl, init, false)), retried: true };
   }
@@ -74,7 +75,13 @@ function sendOnce(
         done(
           failure(
             error,
-            req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE'),
+            req.reusedSocket &&
+              (error.code === 'ECONNRESET' ||
+                error.code === 'EPIPE' ||
+                // The server ended a pooled connection with a 400 for bytes an earlier hostile
+                // request left on it (say, a HEAD answered with that 400's body): retried on a
+                // fresh socket, where this request alone decides the answer.
+                error.code?.startsWith('HPE_') === true),
           ),
         ),
       );

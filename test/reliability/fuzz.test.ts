@@ -230,7 +230,10 @@ describe('hostile input against every documented route', () => {
     figure('4xx answers', tally.clientError);
     figure('5xx answers', tally.serverError, '0');
     figure('connection errors (not parser-level)', tally.connectionErrors, '0');
-    figure('requests retried on a fresh socket (pooled one closed while idle)', tally.retried);
+    figure(
+      'requests retried on a fresh socket (pooled one closed or desynchronized)',
+      tally.retried,
+    );
     figure('sockets closed by Node on parser-level cases', tally.parserClosed);
     figure('sockets closed while an over-limit body was sent', tally.overLimitClosed);
     figure(
