@@ -1,19 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import {
-  appendFileSync,
-  createWriteStream,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../src/db/connect.ts';
 import { runCli, runCliJson } from './cli.ts';
+import { writePlayersCsv } from './players-csv.ts';
 
 /**
  * `npm run cli -- players import`: the real command as a child process, on a 100,000-row file.
@@ -25,29 +18,6 @@ let dir: string;
 let dataDir: string;
 let propertyId: string;
 let csvPath: string;
-
-const HEADER =
-  'player_id,email,phone,First Name,last_name,status,tier,adt,coin_in,country,date_of_birth,traits.host';
-
-function line(i: number): string {
-  const phone = `+1702555${String(i % 10_000).padStart(4, '0')}`;
-  const day = String((i % 28) + 1).padStart(2, '0');
-  const status = i % 7 === 0 ? 'inactive' : 'active';
-  const tier = ['Gold', 'Silver', 'Bronze'][i % 3] ?? 'Bronze';
-  // A quoted field with a comma in every row, so the parser's quoting is on the path too.
-  return `P${i},p${i}@example.test,${phone},First${i},"Last, ${i}",${status},${tier},${i % 500}.5,${i * 10},US,1980-01-${day},host${i % 5}`;
-}
-
-async function writeCsv(path: string, rows: number): Promise<void> {
-  const out = createWriteStream(path);
-  out.write(`${HEADER}\n`);
-  for (let i = 0; i < rows; i += 1) {
-    if (!out.write(`${line(i)}\n`))
-      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  out.end();
-  await finished(out);
-}
 
 /** Opens the database the CLI used (PGlite allows one process at a time: only between runs). */
 async function countPlayers(where = sql`TRUE`): Promise<number> {
@@ -70,7 +40,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'playloop-import-'));
   dataDir = join(dir, 'data');
   csvPath = join(dir, 'players.csv');
-  await writeCsv(csvPath, ROWS);
+  await writePlayersCsv(csvPath, ROWS);
   const org = await runCliJson<{ id: number }>(
     dataDir,
     `org create --name Import-Casino --slug import-${randomBytes(5).toString('hex')}`,
@@ -124,7 +94,7 @@ describe('players import (CLI)', () => {
   it('rejects bad rows with their line numbers, imports the rest and exits 3', async () => {
     const path = join(dir, 'mixed.csv');
     const errorsPath = join(dir, 'rejected.csv');
-    await writeCsv(path, 0);
+    await writePlayersCsv(path, 0);
     const rows = [
       'M1,m1@example.test,,Ann,,,,,,,,',
       'M2,not-an-email,,Bob,,,,,,,,',

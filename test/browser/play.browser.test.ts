@@ -1,41 +1,23 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShiftedClock } from '../../src/lib/clock.ts';
 import { createGame } from '../../src/modules/games/index.ts';
 import { makeTenant, type Tenant, unique } from '../factories.ts';
 import { createHarness, type Harness, json } from '../harness.ts';
-
-// Debian's chromium (.ci/run installs it); never a downloaded browser build.
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('../../test-output/screenshots/', import.meta.url);
+import { launchChromium, SHOTS } from './chromium.ts';
 
 let h: Harness;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-  mkdirSync(SHOTS, { recursive: true });
   // The browser runs in real time, so the server's clock must too (tests may still shift it).
   h = await createHarness({ clock: new ShiftedClock() });
   await h.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -7,14 +7,10 @@ import { authenticateApiKey } from '../../src/modules/api-keys/index.ts';
 import { createSession } from '../../src/modules/sessions/index.ts';
 import { makePropertyTenant, makeTenant, type Tenant } from '../factories.ts';
 import type { Harness } from '../harness.ts';
-import {
-  type KillRun,
-  streamThenKill,
-  waitForOrphanedStatements,
-  writePlayersCsv,
-} from './crash-helpers.ts';
+import { type KillRun, streamThenKill, waitForOrphanedStatements } from './crash-helpers.ts';
 import { recordFigure, recordSecrets } from './figures.ts';
 import { type Answer, postJson, request, runConcurrently, statusCounts } from './load.ts';
+import { writePlayersCsv } from '../players-csv.ts';
 import { openSeeder } from './seeder.ts';
 import { type ServerProcess, serverEnv, spawnLogged, startServer } from './server.ts';
 
