@@ -7,7 +7,16 @@ import { freePort, sleep, spawnTracked } from './proc.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Only these are inherited: the server's configuration is exactly what the benchmark sets. */
-const INHERITED_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'DB_POOL_SIZE'];
+const INHERITED_ENV = [
+  'PATH',
+  'HOME',
+  'TMPDIR',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'DB_POOL_SIZE',
+  'DB_STATEMENT_TIMEOUT_MS',
+];
 
 export interface RunningServer {
   readonly baseUrl: string;

@@ -7,8 +7,10 @@ import type { Deps } from './deps.ts';
 import { actionConstraint } from './http/action-constraint.ts';
 import { recordApiKeyUse } from './http/auth.ts';
 import { clientErrorHandler, ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
+import { DatabaseOutageLog } from './db/outage.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import type { App } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { accountRoutes } from './modules/accounts/index.ts';
@@ -37,7 +39,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   const app = Fastify({
     loggerInstance,
     bodyLimit: deps.config.bodyLimitBytes,
-    trustProxy: deps.config.trustProxy,
+    trustProxy: fastifyTrustProxy(deps.config.trustProxy),
     requestIdHeader: false,
     genReqId: () => randomUUID(),
     routerOptions: { constraints: { action: actionConstraint } },
@@ -55,6 +57,9 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   app.addSchema(ErrorEnvelope);
   app.setErrorHandler(errorHandler);
+  const outage = new DatabaseOutageLog(deps.logger, () => deps.database.ping(2000));
+  app.decorate('databaseOutage', outage);
+  app.addHook('onClose', () => outage.close());
   app.setNotFoundHandler((request, reply) =>
     sendError(
       request,

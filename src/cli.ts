@@ -67,8 +67,9 @@ async function run(argv: string[]): Promise<number> {
 
   const config = loadConfig();
   // Logs go to stderr so `--json` output stays parseable; no command here needs Redis.
+  // No statement_timeout: an operator's import or migration is not a tenant's request.
   const deps = await createDeps(
-    { ...config, redisUrl: undefined },
+    { ...config, redisUrl: undefined, dbStatementTimeoutMs: 0 },
     { logger: createLogger(config, process.stderr) },
   );
   try {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Plan tiers in ascending order; an organization's tier unlocks features at or below it. */
@@ -23,6 +24,8 @@ export interface AuthThrottles {
   /** Reset requests per email, whether an account exists or not; confirmations per account. */
   readonly resetPerAccount: ThrottleRule;
   readonly signupPerIp: ThrottleRule;
+  /** Sign-up mails per email (verification link or "you have an account"), known or not. */
+  readonly signupPerAccount: ThrottleRule;
 }
 
 export interface Config {
@@ -34,12 +37,24 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly dbPoolSize: number;
+  /**
+   * PostgreSQL `statement_timeout` of every pooled connection, in ms (0: none). A statement
+   * cancelled by it answers 400 query_too_expensive. Migrations and bulk imports lift it.
+   */
+  readonly dbStatementTimeoutMs: number;
+  /** Requests per minute of one user's bearer tokens (login tokens, OIDC JWTs), like a key's. */
+  readonly userRateLimitPerMinute: number;
   /** Redis connection string; when absent limits are kept in-process. */
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
-  readonly trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For entries to believe: none (`false`, the socket address is the client),
+   * the last `hops` (that many proxies always stand in front), or those appended by the listed
+   * proxy addresses/CIDRs.
+   */
+  readonly trustProxy: TrustProxy;
   readonly oidcIssuer: string | undefined;
   readonly oidcAudience: string | undefined;
   /** The lowest organization tier allowed to use the DailyPlay API (the spec: Business). */
@@ -55,8 +70,24 @@ export interface Config {
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly signupEnabled: boolean;
+  /** Install default of how many players one property may store (property_quota_defaults). */
+  readonly propertyMaxRows: number;
+  /** Install default of the bytes one property's players may take (sum of row text sizes). */
+  readonly propertyMaxBytes: number;
   readonly authThrottles: AuthThrottles;
+  readonly inviteThrottles: InviteThrottles;
 }
+
+/** Throttles of invitation mails (re-sends count); see README "Configuration". */
+export interface InviteThrottles {
+  /** Invitations sent by one organization, by all its members together. */
+  readonly perOrg: ThrottleRule;
+  /** Invitations sent by one user, over all their organizations. */
+  readonly perUser: ThrottleRule;
+}
+
+export type TrustProxy =
+  false | { readonly hops: number } | { readonly proxies: readonly string[] };
 
 export class ConfigError extends Error {}
 
@@ -125,11 +156,59 @@ function smtp(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** An IPv4/IPv6 address, or a CIDR with a prefix of at least 1 (a /0 would trust everyone). */
+function proxyAddress(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits >= 1 && bits <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * `false` (default), a hop count from 1 to 10, or a comma-separated list of proxy addresses and
+ * CIDRs. `true` is refused: trusting every hop lets each client name its own address.
+ */
+function trustProxy(env: Env, name: string): TrustProxy {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || ['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['true', 'yes', 'on'].includes(raw)) {
+    throw new ConfigError(
+      `${name}=${raw} is no longer accepted: trusting every X-Forwarded-For entry lets each ` +
+        'client choose its own IP (and escape per-IP limits). Set the number of proxies in ' +
+        `front of PlayLoop (e.g. ${name}=1 behind one load balancer) or the proxies' ` +
+        `addresses (e.g. ${name}=10.0.0.0/8,127.0.0.1)`,
+    );
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError(`${name} hop count must be from 1 to 10, got "${raw}"`);
+    return { hops };
+  }
+  const proxies = raw.split(',').map((entry) => entry.trim());
+  const bad = proxies.find((entry) => !proxyAddress(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `${name} must be false, a hop count from 1 to 10 or a comma-separated list of proxy ` +
+        `IP addresses/CIDRs (e.g. 10.0.0.0/8,127.0.0.1); "${bad}" is none of these`,
+    );
+  }
+  return { proxies };
+}
+
 /** Parses the environment once; no other module reads process.env. */
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const host = optional(env, 'HOST') ?? '127.0.0.1';
   const publicUrl = (url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const oidcIssuer = url(env, 'OIDC_ISSUER');
+  const oidcAudience = optional(env, 'OIDC_AUDIENCE');
+  // An identity provider mints tokens for all its applications; without an audience check a
+  // token issued to any other app of the same provider would log in here.
+  if (oidcIssuer !== undefined && oidcAudience === undefined) {
+    throw new ConfigError('OIDC_AUDIENCE is required when OIDC_ISSUER is set');
+  }
   return {
     host,
     port,
@@ -137,13 +216,15 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL'),
     dataDir: resolve(optional(env, 'DATA_DIR') ?? './data'),
     dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 0, 3_600_000),
+    userRateLimitPerMinute: int(env, 'USER_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     redisUrl: url(env, 'REDIS_URL'),
     redisPrefix: optional(env, 'REDIS_PREFIX') ?? 'playloop:',
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
-    oidcIssuer: url(env, 'OIDC_ISSUER'),
-    oidcAudience: optional(env, 'OIDC_AUDIENCE'),
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
+    oidcIssuer,
+    oidcAudience,
     apiMinTier: tier(env, 'API_MIN_TIER', 'Business'),
     defaultOrgTier: tier(env, 'DEFAULT_ORG_TIER', 'Business'),
     apiKeyCacheTtlMs: int(env, 'API_KEY_CACHE_TTL_MS', 500, 0, 1000),
@@ -153,6 +234,8 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: smtp(env, 'SMTP_URL'),
     mailFrom: optional(env, 'MAIL_FROM') ?? 'PlayLoop <no-reply@localhost>',
     signupEnabled: bool(env, 'SIGNUP_ENABLED', true),
+    propertyMaxRows: int(env, 'PROPERTY_MAX_ROWS', 5_000_000, 0, Number.MAX_SAFE_INTEGER),
+    propertyMaxBytes: int(env, 'PROPERTY_MAX_BYTES', 2 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),
     authThrottles: {
       loginPerIp: throttle(env, 'THROTTLE_LOGIN_PER_IP', { limit: 10, windowSeconds: 60 }),
       loginFailuresPerAccount: throttle(env, 'THROTTLE_LOGIN_PER_ACCOUNT', {
@@ -169,6 +252,14 @@ export function loadConfig(env: Env = process.env): Config {
         windowSeconds: 3600,
       }),
       signupPerIp: throttle(env, 'THROTTLE_SIGNUP_PER_IP', { limit: 10, windowSeconds: 3600 }),
+      signupPerAccount: throttle(env, 'THROTTLE_SIGNUP_PER_ACCOUNT', {
+        limit: 3,
+        windowSeconds: 3600,
+      }),
+    },
+    inviteThrottles: {
+      perOrg: throttle(env, 'THROTTLE_INVITES_PER_ORG', { limit: 50, windowSeconds: 86_400 }),
+      perUser: throttle(env, 'THROTTLE_INVITES_PER_USER', { limit: 20, windowSeconds: 3600 }),
     },
   };
 }

@@ -72,7 +72,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     overrides.database ??
     (await connectDatabase(
       config.databaseUrl
-        ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.dbPoolSize }
+        ? {
+            kind: 'postgres',
+            url: config.databaseUrl,
+            poolSize: config.dbPoolSize,
+            statementTimeoutMs: config.dbStatementTimeoutMs,
+          }
         : { kind: 'pglite', dataDir: config.dataDir },
     ));
   let redis: Redis | undefined;
@@ -113,7 +118,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const propertyKeyUsage = new PropertyKeyUsageRecorder(database, clock, logger);
   const mailer = overrides.mailer ?? createMailer(config, logger);
   const oidc = config.oidcIssuer
-    ? createOidcVerifier(config.oidcIssuer, config.oidcAudience)
+    ? createOidcVerifier(config.oidcIssuer, config.oidcAudience ?? '')
     : undefined;
   return {
     config,

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/migrate.ts';
 import { type DemoSeed, seedDemo } from './db/seed.ts';
 import { closeDeps, createDeps } from './deps.ts';
+import { applyQuotaDefaults } from './modules/properties/index.ts';
 
 function printDemo(seed: DemoSeed, baseUrl: string): void {
   // Printed to stdout on purpose, once: the only time these secrets exist in clear.
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const deps = await createDeps(config);
   const applied = await migrate(deps.database);
   if (applied.length > 0) deps.logger.info({ applied }, 'migrations applied');
+  // The install default storage quota lives in the database, where the quota triggers read it.
+  await applyQuotaDefaults(deps.database, config);
   const app = await buildApp(deps);
 
   let closing = false;

@@ -41,6 +41,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     THROTTLE_RESET_PER_IP: '1000000/60',
     THROTTLE_RESET_PER_ACCOUNT: '1000000/60',
     THROTTLE_SIGNUP_PER_IP: '1000000/60',
+    THROTTLE_INVITES_PER_ORG: '1000000/60',
+    THROTTLE_INVITES_PER_USER: '1000000/60',
+    // Suites send many requests with one login token; the query-cost suite sets a real limit.
+    USER_RATE_LIMIT_PER_MINUTE: '1000000',
+    THROTTLE_SIGNUP_PER_ACCOUNT: '1000000/60',
   });
   return { ...base, ...overrides };
 }
@@ -48,7 +53,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export async function openTestDatabase(config: Config): Promise<Database> {
   const database = await connectDatabase(
     config.databaseUrl
-      ? { kind: 'postgres', url: config.databaseUrl, poolSize: 10 }
+      ? {
+          kind: 'postgres',
+          url: config.databaseUrl,
+          poolSize: config.dbPoolSize,
+          statementTimeoutMs: config.dbStatementTimeoutMs,
+        }
       : { kind: 'pglite', dataDir: 'memory://' },
   );
   await migrate(database);

@@ -33,6 +33,24 @@ function decodeQuotedPrintable(body: string): string {
   return bytes.toString('utf8');
 }
 
+/** RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`), as nodemailer writes non-ASCII headers. */
+export function decodeHeader(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?[^?]+\?([BbQq])\?([^?]*)\?=/g, (_m, kind: string, text: string) =>
+      kind.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_h, hex: string) =>
+                String.fromCharCode(Number.parseInt(hex, 16)),
+              ),
+            'latin1',
+          ).toString('utf8'),
+    );
+}
+
 /** Just enough RFC 822 for nodemailer's single-part text messages. */
 export function parseMail(raw: string, to: string[]): CaughtMail {
   const split = raw.indexOf('\r\n\r\n');
@@ -50,7 +68,7 @@ export function parseMail(raw: string, to: string[]): CaughtMail {
   return {
     to,
     from: header('From'),
-    subject: header('Subject'),
+    subject: decodeHeader(header('Subject')),
     text: text.replace(/\r\n/g, '\n'),
   };
 }

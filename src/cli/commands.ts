@@ -14,6 +14,7 @@ import {
 import { createProperty } from '../modules/properties/index.ts';
 import { createStream } from '../modules/streams/index.ts';
 import { playersImport } from './players-import.ts';
+import { propertyRecountUsage, propertySetQuota } from './property-quota.ts';
 import { createUser } from '../modules/users/index.ts';
 import {
   optional,
@@ -224,5 +225,7 @@ export const COMMANDS: readonly Command[] = [
   streamCreate,
   keyCreate,
   propertyCreate,
+  propertySetQuota,
+  propertyRecountUsage,
   playersImport,
 ];

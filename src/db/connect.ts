@@ -3,6 +3,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { cancellablePool, runCancellable } from './cancel.ts';
+import { HealthProbe } from './health-probe.ts';
 import { pglitePoolConfig } from './pglite-connection.ts';
 import type { DB } from './schema.ts';
 
@@ -18,19 +20,53 @@ export type Database = {
   /** Runs one statement as a named prepared statement: the hot paths skip re-parsing. */
   readonly prepared: <R>(name: string, text: string, values: unknown[]) => Promise<R[]>;
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * Runs `run`; when `signal` aborts (the HTTP client went away) the statements it is running
+   * on PostgreSQL are cancelled and later ones refused (cancel.ts).
+   */
+  readonly cancellable: <T>(signal: AbortSignal, run: () => Promise<T>) => Promise<T>;
+  /**
+   * Resolves when the database answers within `timeoutMs`, without queueing behind the pool:
+   * PostgreSQL, a `SELECT 1` on a connection of its own; PGlite (in this process, so answering
+   * at all means no statement is running), whether the instance is open.
+   */
+  readonly ping: (timeoutMs: number) => Promise<void>;
+  /** The pool right now: its size, connections checked out, and checkouts waiting for one. */
+  readonly poolState: () => PoolState;
   close(): Promise<void>;
 };
 
+export interface PoolState {
+  readonly size: number;
+  readonly inUse: number;
+  readonly waiting: number;
+}
+
 export type ConnectOptions =
-  | { kind: 'postgres'; url: string; poolSize: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize: number;
+      /** `statement_timeout` of every pooled connection (ms); 0 or absent: none. */
+      statementTimeoutMs?: number;
+    }
   /** `dataDir` is a folder, or `memory://` for a throwaway database (tests). */
   | { kind: 'pglite'; dataDir: string };
 
 export async function connectDatabase(options: ConnectOptions): Promise<Database> {
   let pool: pg.Pool;
   let pglite: PGlite | undefined;
+  let probe: HealthProbe | undefined;
   if (options.kind === 'postgres') {
-    pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+    // Sent in the startup packet, so it is each pooled session's default: a migration or a
+    // bulk import lifts it for its own session or transaction (SET / SET LOCAL).
+    const timeout = options.statementTimeoutMs ?? 0;
+    pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      ...(timeout > 0 ? { statement_timeout: timeout } : {}),
+    });
+    probe = new HealthProbe(options.url);
   } else {
     if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
     // pg_trgm backs the players search index (migration 20261123100000).
@@ -41,15 +77,28 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   }
   // An idle client that errors (server restart) must not crash the process; the pool drops it.
   pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: cancellablePool(pool) }) });
+  const open = pglite;
   return {
     db,
     kind: options.kind,
+    cancellable: runCancellable,
+    async ping(timeoutMs) {
+      if (probe) return probe.ping(timeoutMs);
+      if (!open || open.closed) throw new Error('the embedded database is closed');
+      return Promise.resolve();
+    },
+    poolState: () => ({
+      size: pool.options.max,
+      inUse: pool.totalCount - pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     async prepared<R>(name: string, text: string, values: unknown[]) {
       const result = await pool.query({ name, text, values });
       return result.rows as R[];
     },
     async close() {
+      await probe?.close();
       await db.destroy();
       if (pglite) await pglite.close();
     },

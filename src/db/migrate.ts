@@ -16,6 +16,10 @@ export async function migrate(database: Database): Promise<string[]> {
     .sort();
   const applied: string[] = [];
   await database.db.connection().execute(async (conn) => {
+    // No statement_timeout (DB_STATEMENT_TIMEOUT_MS) for this session: a migration may rewrite
+    // a large table, and the lock waits for another process's migrations. Reset at the end, as
+    // the connection goes back to the pool.
+    await sql`SET statement_timeout = 0`.execute(conn);
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`.execute(conn);
     try {
       await sql`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -40,6 +44,7 @@ export async function migrate(database: Database): Promise<string[]> {
       }
     } finally {
       await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_ID})`.execute(conn);
+      await sql`RESET statement_timeout`.execute(conn);
     }
   });
   return applied;

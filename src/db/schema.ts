@@ -18,6 +18,8 @@ export interface UsersTable {
   name: string | null;
   password_hash: string | null;
   external_subject: string | null;
+  /** When the address was proven to receive mail; null for accounts from before verification. */
+  email_verified_at: Timestamp | null;
   created_at: CreatedAt;
 }
 
@@ -63,6 +65,8 @@ export interface StreamsTable {
   max_plays_per_player: number | null;
   completion_message: string | null;
   total_plays: Generated<number>;
+  /** HMAC key for player identities on public links; never returned after it is set. */
+  identity_secret: Generated<string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -120,6 +124,9 @@ export interface ApiKeyUsageTable {
   status_code: number;
   client_ip: string | null;
   created_at: Timestamp;
+  /** Requests the row stands for: 1, or more for an aggregated row (refusals of one minute). */
+  count: Generated<number>;
+  aggregated: Generated<boolean>;
 }
 
 type Json = ColumnType<Record<string, unknown> | null, string | null, string | null>;
@@ -207,6 +214,22 @@ export interface PropertiesTable {
   created_at: CreatedAt;
 }
 
+/** Kept by triggers on players (migration 20261206130000); max_* NULL = the install default. */
+export interface PropertyUsageTable {
+  property_id: string;
+  rows: Generated<number>;
+  bytes: Generated<number>;
+  max_rows: number | null;
+  max_bytes: number | null;
+}
+
+/** One row: the install's default quota, written at server start from the configuration. */
+export interface PropertyQuotaDefaultsTable {
+  id: Generated<boolean>;
+  max_rows: number;
+  max_bytes: number;
+}
+
 export interface PropertyApiKeysTable {
   id: string;
   property_id: string;
@@ -251,6 +274,18 @@ export interface PasswordResetsTable {
   created_at: CreatedAt;
 }
 
+export interface SignupRequestsTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  name: string | null;
+  organization_name: string | null;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
 export interface InvitationsTable {
   id: string;
   org_id: number;
@@ -283,7 +318,10 @@ export interface DB {
   app_secrets: AppSecretsTable;
   properties: PropertiesTable;
   property_api_keys: PropertyApiKeysTable;
+  property_usage: PropertyUsageTable;
+  property_quota_defaults: PropertyQuotaDefaultsTable;
   players: PlayersTable;
   password_resets: PasswordResetsTable;
   invitations: InvitationsTable;
+  signup_requests: SignupRequestsTable;
 }

@@ -2,14 +2,19 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import type { Deps } from '../deps.ts';
 import { AppError } from '../lib/errors.ts';
 import { authenticateApiKey, type ApiKeyContext } from '../modules/api-keys/index.ts';
+import type { RateDecision } from './rate-limit.ts';
 import { authenticateBearer, type UserRow } from '../modules/users/index.ts';
+import { enforceUserRateLimit } from './rate-guard.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: UserRow | undefined;
     apiKey: ApiKeyContext | undefined;
-    /** Set once a known key was presented; the response is then written to the audit trail. */
-    apiKeyAudit: { key: ApiKeyContext; action: string } | undefined;
+    /**
+     * Set once a known key was presented; the response is then written to the audit trail, one
+     * row per request, or for a request `refused` at the gate counted into a per-minute row.
+     */
+    apiKeyAudit: { key: ApiKeyContext; action: string; refused: boolean } | undefined;
   }
 }
 
@@ -22,11 +27,13 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 /** Dashboard routes: a PlayLoop login token or an external OIDC JWT as `Authorization: Bearer`. */
 export function requireUser(deps: Deps): onRequestAsyncHookHandler {
-  return async (request) => {
+  return async (request, reply) => {
     const token = bearerToken(request);
     if (!token)
       throw new AppError('unauthorized', 'Missing bearer token (Authorization: Bearer …)');
     request.user = await authenticateBearer(deps, token);
+    // Per user, across all their tokens: USER_RATE_LIMIT_PER_MINUTE (429 past it).
+    await enforceUserRateLimit(deps, reply, request.user.id);
   };
 }
 
@@ -46,30 +53,45 @@ function setRateHeaders(reply: FastifyReply, limit: number, remaining: number, r
   reply.header('RateLimit-Reset', reset);
 }
 
+function rateLimited(reply: FastifyReply, decision: RateDecision & { allowed: false }): AppError {
+  setRateHeaders(reply, decision.limit, 0, decision.retryAfterSeconds);
+  reply.header('Retry-After', decision.retryAfterSeconds);
+  return new AppError(
+    'rate_limited',
+    `Rate limit exceeded: ${decision.limit} requests per ${decision.window}`,
+    { retry_after: decision.retryAfterSeconds, window: decision.window },
+  );
+}
+
 /**
  * Server-to-server routes: `x-api-key: dpk_…`, then the key's per-minute and per-day limits.
  * Authentication runs before the body is parsed, so refused callers cost no parsing.
+ *
+ * A known key that is refused (inactive, expired, plan below the API tier) is limited first,
+ * with its own per-minute limit in a budget of its own (429 past it), and only then counted in
+ * the audit trail, aggregated per minute like requests over the rate limit: a refused key sent
+ * in a loop costs one limiter step and one in-memory count per request, and one row a minute.
  */
 export function requireApiKey(deps: Deps, action: string): onRequestAsyncHookHandler {
   return async (request, reply) => {
     const raw = request.headers['x-api-key'];
     const check = await authenticateApiKey(deps, typeof raw === 'string' ? raw : undefined);
-    if (check.key) request.apiKeyAudit = { key: check.key, action };
-    if (!check.ok) throw check.error;
+    if (!check.ok) {
+      const refused = check.key;
+      if (!refused) throw check.error;
+      const refusals = await deps.rateLimiter.take(`key-refused:${refused.id}`, [
+        { name: 'minute', limit: refused.rate_limit_per_minute, windowMs: 60_000 },
+      ]);
+      request.apiKeyAudit = { key: refused, action, refused: true };
+      throw refusals.allowed ? check.error : rateLimited(reply, refusals);
+    }
     const key = check.key;
     const decision = await deps.rateLimiter.take(`key:${key.id}`, [
       { name: 'minute', limit: key.rate_limit_per_minute, windowMs: 60_000 },
       { name: 'day', limit: key.rate_limit_per_day, windowMs: 86_400_000 },
     ]);
-    if (!decision.allowed) {
-      setRateHeaders(reply, decision.limit, 0, decision.retryAfterSeconds);
-      reply.header('Retry-After', decision.retryAfterSeconds);
-      throw new AppError(
-        'rate_limited',
-        `Rate limit exceeded: ${decision.limit} requests per ${decision.window}`,
-        { retry_after: decision.retryAfterSeconds, window: decision.window },
-      );
-    }
+    request.apiKeyAudit = { key, action, refused: !decision.allowed };
+    if (!decision.allowed) throw rateLimited(reply, decision);
     setRateHeaders(reply, decision.limit, decision.remaining, decision.resetSeconds);
     request.apiKey = key;
   };
@@ -83,12 +105,16 @@ function auditOutcome(status: number): string {
   return status < 500 ? 'client_error' : 'server_error';
 }
 
-/** Writes every request made with a known API key to the audit trail (batched). */
+/**
+ * Writes every request made with a known API key to the audit trail (batched); requests refused
+ * at the gate are counted into one row per key, action, outcome and minute.
+ */
 export function recordApiKeyUse(deps: Deps) {
   return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     const audit = request.apiKeyAudit;
     if (audit) {
-      deps.keyUsage.record({
+      const record = audit.refused ? 'recordRefusal' : 'record';
+      deps.keyUsage[record]({
         orgId: audit.key.org_id,
         apiKeyId: audit.key.id,
         keyPrefix: audit.key.key_prefix,

@@ -3,7 +3,19 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { isDatabaseUnavailable, isStatementCancelled, isTransientConflict } from '../db/errors.ts';
+import type { DatabaseOutageLog } from '../db/outage.ts';
 import { AppError, type ErrorCode } from '../lib/errors.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Counts and logs (once) requests refused while the database is unavailable. */
+    databaseOutage: DatabaseOutageLog | undefined;
+  }
+}
+
+/** Seconds a client is told to wait after a 503 for an unavailable database. */
+export const DATABASE_RETRY_AFTER_SECONDS = 1;
 
 /** The one code → status table. */
 export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
@@ -21,6 +33,10 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   session_gone: 410,
   invitation_gone: 410,
+  // A property's storage quota (rows or bytes) is used up: writes are refused until it is raised.
+  quota_exceeded: 403,
+  // The query ran past the statement time budget: narrowing it helps, retrying it as is does not.
+  query_too_expensive: 400,
   rate_limited: 429,
   service_unavailable: 503,
   internal: 500,
@@ -36,7 +52,12 @@ export const ErrorEnvelope = Type.Object(
     error: Type.String({ description: 'Human-readable description of what went wrong' }),
     code: Type.String({ description: 'Stable machine-readable error code' }),
     request_id: Type.String({ description: 'Identifier of this request, also in the logs' }),
-    retry_after: Type.Optional(Type.Integer({ description: 'Seconds to wait (429 only)' })),
+    retry_after: Type.Optional(
+      Type.Integer({
+        description:
+          'Seconds to wait before retrying (429, and 503 while the database is unavailable)',
+      }),
+    ),
     details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { $id: 'ErrorResponse', description: 'Error envelope' },
@@ -121,6 +142,36 @@ export function errorHandler(
   }
   const mapped = fromFastifyError(error);
   if (mapped) return sendError(request, reply, mapped.code, mapped.message);
+  if (isStatementCancelled(error)) {
+    return sendError(
+      request,
+      reply,
+      'query_too_expensive',
+      'The query took longer than the database allows and was stopped: narrow the filters, ask for fewer rows or count=planned|none',
+    );
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Logged once per outage (db/outage.ts), not once per request.
+    request.server.databaseOutage?.refused(error);
+    return sendError(
+      request,
+      reply,
+      'service_unavailable',
+      'The database is temporarily unavailable; retry shortly',
+      { retry_after: DATABASE_RETRY_AFTER_SECONDS },
+    );
+  }
+  if (isTransientConflict(error)) {
+    // Rolled back whole, so nothing was written: the client may simply send it again.
+    request.log.warn({ err: error }, 'transaction lost a race with a concurrent one');
+    return sendError(
+      request,
+      reply,
+      'service_unavailable',
+      'The request collided with a concurrent write and was not applied; retry it',
+      { retry_after: DATABASE_RETRY_AFTER_SECONDS },
+    );
+  }
   request.log.error({ err: error }, 'unhandled error');
   return sendError(request, reply, 'internal', 'Internal server error');
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import { sendError } from './errors.ts';
@@ -64,10 +63,19 @@ export function healthRoutes(app: App, deps: Deps): void {
         operationId: 'system.ready',
         summary: 'Readiness: the database answers within 2 s',
         description:
+          'The database is asked on a connection of its own, not through the request pool, so slow queries filling the pool do not make a working database look dead: it then reads `database: "busy"` (requests are waiting for a pool connection), still 200. 503 only when the database does not answer. ' +
           'Also reports Redis (`ok`, `unreachable` after 500 ms without an answer, or `not_configured`). An unreachable Redis does not make the process unready: rate limits then count per process.',
         response: {
           200: Type.Object({
             status: Type.Literal('ready'),
+            database: Type.Union([Type.Literal('ok'), Type.Literal('busy')], {
+              description: '`busy`: every pool connection is in use and requests wait for one',
+            }),
+            pool: Type.Object({
+              size: Type.Integer({ description: 'Most connections the pool opens' }),
+              in_use: Type.Integer({ description: 'Connections running a request now' }),
+              waiting: Type.Integer({ description: 'Requests waiting for a connection' }),
+            }),
             redis: Type.Union([
               Type.Literal('ok'),
               Type.Literal('unreachable'),
@@ -81,12 +89,20 @@ export function healthRoutes(app: App, deps: Deps): void {
     async (request, reply) => {
       const redis = redisState(deps);
       try {
-        await within(DATABASE_DEADLINE_MS, () => sql`SELECT 1`.execute(deps.database.db));
+        // Not through the pool: a saturated pool says busy, not dead (db/health-probe.ts).
+        await deps.database.ping(DATABASE_DEADLINE_MS);
       } catch (error) {
         request.log.warn({ err: String(error) }, 'not ready: the database does not answer');
         return sendError(request, reply, 'service_unavailable', 'The database is not reachable');
       }
-      return { status: 'ready' as const, redis: await redis };
+      const pool = deps.database.poolState();
+      const busy = pool.waiting > 0 || (pool.inUse >= pool.size && pool.size > 0);
+      return {
+        status: 'ready' as const,
+        database: busy ? ('busy' as const) : ('ok' as const),
+        pool: { size: pool.size, in_use: pool.inUse, waiting: pool.waiting },
+        redis: await redis,
+      };
     },
   );
 }

@@ -5,6 +5,7 @@ import { AppError } from '../lib/errors.ts';
 import { resolveUserProperty } from '../modules/properties/index.ts';
 import { authenticatePropertyKey, type PropertyScope } from '../modules/property-keys/index.ts';
 import { authenticateBearer } from '../modules/users/index.ts';
+import { enforceRateLimit, enforceUserRateLimit } from './rate-guard.ts';
 import { errorResponses } from './schemas.ts';
 
 /** The PlayerOS tenant of a request, established from its credential only. */
@@ -52,31 +53,15 @@ function bearerToken(request: FastifyRequest): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
 }
 
-function setRateHeaders(reply: FastifyReply, limit: number, remaining: number, reset: number) {
-  reply.header('RateLimit-Limit', limit);
-  reply.header('RateLimit-Remaining', remaining);
-  reply.header('RateLimit-Reset', reset);
-}
-
 async function fromKey(
   deps: Deps,
   reply: FastifyReply,
   raw: string | undefined,
 ): Promise<PropertyContext> {
   const key = await authenticatePropertyKey(deps, raw);
-  const decision = await deps.rateLimiter.take(`pk:${key.id}`, [
+  await enforceRateLimit(deps, reply, `pk:${key.id}`, [
     { name: 'minute', limit: key.rate_limit_per_minute, windowMs: 60_000 },
   ]);
-  if (!decision.allowed) {
-    setRateHeaders(reply, decision.limit, 0, decision.retryAfterSeconds);
-    reply.header('Retry-After', decision.retryAfterSeconds);
-    throw new AppError(
-      'rate_limited',
-      `Rate limit exceeded: ${decision.limit} requests per ${decision.window}`,
-      { retry_after: decision.retryAfterSeconds, window: decision.window },
-    );
-  }
-  setRateHeaders(reply, decision.limit, decision.remaining, decision.resetSeconds);
   return {
     id: key.property_id,
     orgId: key.org_id,
@@ -90,10 +75,14 @@ async function fromKey(
 async function fromUser(
   deps: Deps,
   request: FastifyRequest,
+  reply: FastifyReply,
   token: string,
 ): Promise<PropertyContext> {
   const user = await authenticateBearer(deps, token);
   request.user = user;
+  // Like a key's limit, per user across all their tokens: sign-up is open, so without it one
+  // account could send unbounded expensive queries.
+  await enforceUserRateLimit(deps, reply, user.id);
   const header = request.headers[PROPERTY_HEADER];
   if (header === undefined || header === '') {
     throw new AppError('bad_request', 'X-Property-Id header is required for user tokens');
@@ -130,7 +119,7 @@ export function requirePropertyAccess(deps: Deps, scope: PropertyScope): onReque
     } else if (bearer?.startsWith('pk_')) {
       property = await fromKey(deps, reply, bearer);
     } else if (bearer) {
-      property = await fromUser(deps, request, bearer);
+      property = await fromUser(deps, request, reply, bearer);
     } else {
       throw new AppError(
         'unauthorized',

@@ -9,7 +9,14 @@ export interface RateWindow {
 }
 
 export type RateDecision =
-  | { allowed: true; limit: number; remaining: number; resetSeconds: number }
+  | {
+      allowed: true;
+      limit: number;
+      remaining: number;
+      resetSeconds: number;
+      /** The clock time (epoch ms) the request was counted at; `release` needs it. */
+      at: number;
+    }
   | { allowed: false; window: string; limit: number; retryAfterSeconds: number };
 
 export interface RateLimiter {
@@ -19,10 +26,16 @@ export interface RateLimiter {
    */
   take(subject: string, windows: readonly RateWindow[]): Promise<RateDecision>;
   /**
-   * What `take` would decide, counting nothing: for limits on outcomes (failed logins), which
-   * are checked before the attempt and counted only after it failed.
+   * What `take` would decide, counting nothing. Not for guarding an attempt: concurrent attempts
+   * would all pass the same peek; take before the attempt and `release` instead.
    */
   peek(subject: string, windows: readonly RateWindow[]): Promise<RateDecision>;
+  /**
+   * Gives back one count that `take` took at `at` (its decision's `at`) from every window, never
+   * going below zero. For limits on outcomes: the attempt is taken before the slow check, so
+   * concurrent attempts cannot all pass a peek, and released when it turned out to succeed.
+   */
+  release(subject: string, windows: readonly RateWindow[], at: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,7 +68,7 @@ function decide(
       best = { limit: window.limit, remaining, resetSeconds: Math.ceil((reset - nowMs) / 1000) };
     }
   });
-  return { allowed: true, ...best };
+  return { allowed: true, ...best, at: nowMs };
 }
 
 /** Exact for one process; used when no REDIS_URL is configured and as Redis's fallback. */
@@ -98,6 +111,15 @@ export class MemoryRateLimiter implements RateLimiter {
     return Promise.resolve(decide(nowMs, windows, counts, refused));
   }
 
+  release(subject: string, windows: readonly RateWindow[], at: number): Promise<void> {
+    const nowMs = this.#clock.now().getTime();
+    for (const w of windows) {
+      const entry = this.#counters.get(`${subject}:${w.name}:${windowStart(at, w.windowMs)}`);
+      if (entry && entry.expiresAt > nowMs && entry.count > 0) entry.count -= 1;
+    }
+    return Promise.resolve();
+  }
+
   #sweep(nowMs: number): void {
     if (++this.#takesSinceSweep < 10_000) return;
     this.#takesSinceSweep = 0;
@@ -128,8 +150,19 @@ table.insert(counts, 1, 0)
 return counts
 `;
 
+// Decrements every counter that is above zero, in one atomic script; a missing (expired)
+// counter stays missing, so nothing is created without a TTL. KEYS: one counter per window.
+const RELEASE_SCRIPT = `
+for i = 1, #KEYS do
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if count > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 1
+`;
+
 type RedisWithTake = Redis & {
   playloopTake(keyCount: number, ...args: (string | number)[]): Promise<number[]>;
+  playloopRelease(keyCount: number, ...keys: string[]): Promise<number>;
 };
 
 /** How long one Redis call may take before the request is decided in-process instead. */
@@ -169,6 +202,7 @@ export class RedisRateLimiter implements RateLimiter {
     options: { timeoutMs?: number; pauseMs?: number } = {},
   ) {
     redis.defineCommand('playloopTake', { lua: TAKE_SCRIPT });
+    redis.defineCommand('playloopRelease', { lua: RELEASE_SCRIPT });
     this.#redis = redis as RedisWithTake;
     this.#prefix = prefix;
     this.#clock = clock;
@@ -237,6 +271,12 @@ export class RedisRateLimiter implements RateLimiter {
     const counts = values.map((value) => Number(value ?? 0));
     const refused = windows.findIndex((w, i) => counts[i]! >= w.limit);
     return decide(nowMs, windows, counts, refused);
+  }
+
+  async release(subject: string, windows: readonly RateWindow[], at: number): Promise<void> {
+    const keys = this.#keys(subject, windows, at);
+    const reply = await this.#call(() => this.#redis.playloopRelease(keys.length, ...keys));
+    if (reply === undefined) await this.#fallback.release(subject, windows, at);
   }
 
   close(): Promise<void> {

@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'conflict',
   'session_gone',
   'invitation_gone',
+  'quota_exceeded',
+  'query_too_expensive',
   'rate_limited',
   'service_unavailable',
   'internal',

@@ -2,7 +2,6 @@ import { AppError } from './errors.ts';
 import {
   type ColumnType,
   convertValue,
-  MAX_VALUE_LENGTH,
   parseInList,
   type Scalar,
   shown,
@@ -115,8 +114,28 @@ export interface ParseOptions {
 export const RESERVED_PARAMS = ['select', 'order', 'limit', 'offset', 'count', 'q'] as const;
 const READ_ONLY_PARAMS = new Set(['order', 'limit', 'offset', 'count', 'q']);
 export const DEFAULT_MAX_OFFSET = 100_000;
-export const MAX_FILTERS = 50;
-export const MAX_Q_LENGTH = 200;
+
+/*
+ * Cost bounds. On the embedded database a statement cannot be interrupted (PGlite runs in this
+ * process and ignores statement_timeout), so what one request may ask is bounded before any SQL
+ * runs. A LIKE pattern costs about (text length × pattern length) per row it examines, and every
+ * row of the property is examined when a filter cannot use an index, twice with an exact count.
+ * Fifty 2000-character patterns on 10,000 players took 22 s and froze the server for everyone;
+ * README "Query cost" has the measured worst case within these bounds.
+ */
+/** Conditions per request: filters (repeats included); `in` lists count as one each. */
+export const MAX_FILTERS = 20;
+/** like/ilike filters per request; `q` (a substring search) counts as one. */
+export const MAX_PATTERN_FILTERS = 4;
+/**
+ * Characters of all like/ilike patterns of one request together: the cost of a pattern on a
+ * long, repetitive text grows with its length (measured: linear), so the sum is what is bounded.
+ */
+export const MAX_PATTERN_LENGTH = 32;
+/** Characters of `q`. */
+export const MAX_Q_LENGTH = 64;
+/** Items of all `in` lists of one request together. */
+export const MAX_IN_ITEMS_TOTAL = 1000;
 
 const fail = (message: string): never => {
   throw new AppError('validation_failed', message);
@@ -202,8 +221,8 @@ function buildFilter(
     case 'like':
     case 'ilike':
       if (type !== 'text') return fail(`Operator ${op} needs a text column; ${column} is ${type}`);
-      if (value.length > MAX_VALUE_LENGTH) {
-        fail(`Value for ${column} is longer than ${MAX_VALUE_LENGTH} characters`);
+      if (value.length > MAX_PATTERN_LENGTH) {
+        fail(`Pattern for ${column}.${op} is longer than ${MAX_PATTERN_LENGTH} characters`);
       }
       // `\` escapes the next character of a pattern; PostgreSQL refuses one with nothing after.
       if (/(^|[^\\])(\\\\)*\\$/.test(value)) {
@@ -340,6 +359,30 @@ export function preferredCount(prefer: string | undefined): CountMode | undefine
   return undefined;
 }
 
+/** The bounds on what one request may ask (see MAX_FILTERS): refused before any SQL runs. */
+function checkCost(filters: readonly Filter[], q: string | undefined): void {
+  const patterns =
+    filters.filter((f) => f.op === 'like' || f.op === 'ilike').length + (q === undefined ? 0 : 1);
+  if (patterns > MAX_PATTERN_FILTERS) {
+    fail(
+      `At most ${MAX_PATTERN_FILTERS} like/ilike filters (q counting as one) per request; got ${patterns}`,
+    );
+  }
+  const characters = filters.reduce(
+    (sum, f) => sum + (f.op === 'like' || f.op === 'ilike' ? String(f.value).length : 0),
+    0,
+  );
+  if (characters > MAX_PATTERN_LENGTH) {
+    fail(
+      `like/ilike patterns may have at most ${MAX_PATTERN_LENGTH} characters in all per request; got ${characters}`,
+    );
+  }
+  const items = filters.reduce((sum, f) => sum + (f.op === 'in' ? f.value.length : 0), 0);
+  if (items > MAX_IN_ITEMS_TOTAL) {
+    fail(`At most ${MAX_IN_ITEMS_TOTAL} items in all in lists of a request together; got ${items}`);
+  }
+}
+
 /**
  * Parses a request's query-string object against a table spec. Parameters not reserved are
  * filters; all of them (and repeats of one) are ANDed together.
@@ -396,6 +439,7 @@ export function parseQuery(
         if (filters.length > MAX_FILTERS) fail(`At most ${MAX_FILTERS} filters per request`);
     }
   }
+  checkCost(filters, q);
   if (mode === 'read' && count === undefined) count = preferredCount(options.prefer);
   return {
     select,

@@ -3,15 +3,21 @@ import type { RateDecision, RateLimiter, RateWindow } from '../http/rate-limit.t
 import { AppError } from './errors.ts';
 import { sha256Hex } from './secrets.ts';
 
+/** The rule's window; a scope makes its counter distinct from the subject's other windows. */
+function ruleWindow(rule: ThrottleRule, scope = ''): RateWindow {
+  const name = `${scope === '' ? '' : `${scope}:`}${rule.windowSeconds}s`;
+  return { name, limit: rule.limit, windowMs: rule.windowSeconds * 1000 };
+}
+
 function windows(rule: ThrottleRule): RateWindow[] {
-  return [
-    { name: `${rule.windowSeconds}s`, limit: rule.limit, windowMs: rule.windowSeconds * 1000 },
-  ];
+  return [ruleWindow(rule)];
 }
 
 function refusal(decision: RateDecision, message: string): AppError | undefined {
-  if (decision.allowed) return undefined;
-  const seconds = decision.retryAfterSeconds;
+  return decision.allowed ? undefined : rateLimited(decision.retryAfterSeconds, message);
+}
+
+function rateLimited(seconds: number, message: string): AppError {
   return new AppError('rate_limited', `${message}; try again in ${seconds} s`, {
     retry_after: seconds,
   });
@@ -28,24 +34,48 @@ export async function countAttempt(
   if (error) throw error;
 }
 
-/** Throws `rate_limited` when the rule is used up already, counting nothing. */
-export async function checkLimit(
-  limiter: RateLimiter,
-  subject: string,
-  rule: ThrottleRule,
-  message: string,
-): Promise<void> {
-  const error = refusal(await limiter.peek(subject, windows(rule)), message);
-  if (error) throw error;
+/** One limit of `takeAttempt`: a rule, under a scope of its own within the subject. */
+export interface ScopedLimit {
+  /** Distinguishes this limit's counter from the subject's others (e.g. a client address). */
+  readonly scope: string;
+  readonly rule: ThrottleRule;
+  /** The 429's message when this limit refuses. */
+  readonly message: string;
 }
 
-/** Counts an attempt after the fact (a failure); a full window simply stays full. */
-export async function countAfter(
+/** An attempt counted by `takeAttempt`; `release` gives it back (once). */
+export interface TakenAttempt {
+  release(): Promise<void>;
+}
+
+/**
+ * Counts one attempt against every limit at once, or against none (one atomic `take`), BEFORE
+ * the attempt is made, and throws `rate_limited` when a limit is used up. For limits on
+ * outcomes (failed passwords): the caller releases the attempt when it succeeded. Checking
+ * first and counting after the slow check would let concurrent attempts all pass the check.
+ */
+export async function takeAttempt(
   limiter: RateLimiter,
   subject: string,
-  rule: ThrottleRule,
-): Promise<void> {
-  await limiter.take(subject, windows(rule));
+  limits: readonly ScopedLimit[],
+): Promise<TakenAttempt> {
+  const scoped = limits.map((limit) => ({
+    ...ruleWindow(limit.rule, limit.scope),
+    message: limit.message,
+  }));
+  const decision = await limiter.take(subject, scoped);
+  if (!decision.allowed) {
+    const refusedBy = scoped.find((w) => w.name === decision.window);
+    throw rateLimited(decision.retryAfterSeconds, refusedBy?.message ?? 'Too many attempts');
+  }
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      await limiter.release(subject, scoped, decision.at);
+    },
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Lang } from './play-view.ts';
 
 /**
- * Texts of the account pages (password reset, invitation), apart from the play strings so a
+ * Texts of the account pages (password reset, invitation, sign-up confirmation), apart from the play strings so a
  * play page does not carry them. English is the reference: the `th` table is typed against it.
  * `error.<code>` keys translate the API's error codes the pages expect; any other refusal shows
  * the API's own message.
@@ -15,6 +15,8 @@ const en = {
     'It has no reset code. Open the link exactly as it is in the mail, or ask for a new password reset mail.',
   'invite.missing.body':
     'It has no invitation code. Open the link exactly as it is in the mail, or ask for a new invitation.',
+  'verify.missing.body':
+    'It has no confirmation code. Open the link exactly as it is in the mail, or sign up again.',
   'form.email': 'Email',
   'form.name': 'Your name',
   'form.password': 'Password',
@@ -41,6 +43,14 @@ const en = {
   'invite.done.next':
     'PlayLoop is managed through its API: log in there with your email and password. The API reference shows every operation.',
   'invite.done.docs': 'Open the API reference',
+  'verify.title': 'Confirm your email',
+  'verify.lead':
+    'Confirm this email address to finish creating your PlayLoop account. The link works once.',
+  'verify.password_hint': 'The password you chose when signing up.',
+  'verify.submit': 'Confirm and create my account',
+  'verify.done.title': 'Your account is ready',
+  'verify.done.body': 'Your email {email} is confirmed and your PlayLoop account is created.',
+  'verify.done.org': 'You own the organization {org}.',
   'check.password_short': 'The password needs at least 8 characters.',
   'check.password_long': 'The password can have at most 1024 characters.',
   'check.mismatch': 'The two passwords are not the same.',
@@ -55,6 +65,12 @@ const en = {
   'error.account_exists':
     'An account with this email exists already. Choose “I already have an account” instead.',
   'error.login_failed': 'Invalid email or password.',
+  'error.verify_invalid':
+    'This confirmation link is invalid, expired or already used. Sign up again to get a new one.',
+  'error.verify_exists':
+    'An account with this email exists already. Log in with it, or reset its password.',
+  'error.verify_password':
+    'This is not the password chosen when signing up. If you did not sign up, ignore the mail.',
   'error.rate_limited': 'Too many attempts. Please wait {minutes} min and try again.',
   'error.network': 'No connection. Check your internet connection and try again.',
   'error.server': 'Something went wrong. Please try again in a moment.',
@@ -70,6 +86,7 @@ const th: AccountStrings = {
   'reset.missing.body':
     'ลิงก์นี้ไม่มีรหัสสำหรับตั้งรหัสผ่านใหม่ โปรดเปิดลิงก์ตามที่อยู่ในอีเมล หรือขออีเมลตั้งรหัสผ่านใหม่อีกครั้ง',
   'invite.missing.body': 'ลิงก์นี้ไม่มีรหัสคำเชิญ โปรดเปิดลิงก์ตามที่อยู่ในอีเมล หรือขอคำเชิญใหม่',
+  'verify.missing.body': 'ลิงก์นี้ไม่มีรหัสยืนยัน โปรดเปิดลิงก์ตามที่อยู่ในอีเมล หรือสมัครใช้งานใหม่อีกครั้ง',
   'form.email': 'อีเมล',
   'form.name': 'ชื่อของคุณ',
   'form.password': 'รหัสผ่าน',
@@ -94,6 +111,13 @@ const th: AccountStrings = {
   'invite.done.next':
     'PlayLoop จัดการผ่าน API: เข้าสู่ระบบด้วยอีเมลและรหัสผ่านของคุณ เอกสาร API แสดงทุกคำสั่งที่ใช้ได้',
   'invite.done.docs': 'เปิดเอกสาร API',
+  'verify.title': 'ยืนยันอีเมลของคุณ',
+  'verify.lead': 'ยืนยันอีเมลนี้เพื่อสร้างบัญชี PlayLoop ของคุณให้เสร็จสมบูรณ์ ลิงก์นี้ใช้ได้ครั้งเดียว',
+  'verify.password_hint': 'รหัสผ่านที่คุณตั้งไว้ตอนสมัครใช้งาน',
+  'verify.submit': 'ยืนยันและสร้างบัญชี',
+  'verify.done.title': 'บัญชีของคุณพร้อมใช้งานแล้ว',
+  'verify.done.body': 'ยืนยันอีเมล {email} และสร้างบัญชี PlayLoop ของคุณเรียบร้อยแล้ว',
+  'verify.done.org': 'คุณเป็นเจ้าขององค์กร {org}',
   'check.password_short': 'รหัสผ่านต้องมีอย่างน้อย 8 ตัวอักษร',
   'check.password_long': 'รหัสผ่านมีได้ไม่เกิน 1024 ตัวอักษร',
   'check.mismatch': 'รหัสผ่านทั้งสองช่องไม่ตรงกัน',
@@ -105,6 +129,9 @@ const th: AccountStrings = {
   'error.already_member': 'คุณเป็นสมาชิกขององค์กรนี้อยู่แล้ว',
   'error.account_exists': 'มีบัญชีที่ใช้อีเมลนี้อยู่แล้ว โปรดเลือก “ฉันมีบัญชีอยู่แล้ว”',
   'error.login_failed': 'อีเมลหรือรหัสผ่านไม่ถูกต้อง',
+  'error.verify_invalid': 'ลิงก์ยืนยันนี้ไม่ถูกต้อง หมดอายุ หรือถูกใช้ไปแล้ว โปรดสมัครใช้งานใหม่เพื่อรับลิงก์ใหม่',
+  'error.verify_exists': 'มีบัญชีที่ใช้อีเมลนี้อยู่แล้ว โปรดเข้าสู่ระบบ หรือตั้งรหัสผ่านใหม่',
+  'error.verify_password': 'รหัสผ่านไม่ตรงกับที่ตั้งไว้ตอนสมัครใช้งาน หากคุณไม่ได้สมัครใช้งาน โปรดเพิกเฉยต่ออีเมลนี้',
   'error.rate_limited': 'ลองหลายครั้งเกินไป โปรดรอ {minutes} นาทีแล้วลองใหม่',
   'error.network': 'เชื่อมต่อไม่ได้ โปรดตรวจสอบการเชื่อมต่ออินเทอร์เน็ตแล้วลองอีกครั้ง',
   'error.server': 'เกิดข้อผิดพลาด โปรดลองใหม่อีกครั้งในอีกสักครู่',

@@ -7,7 +7,7 @@ const STATIC = '/play/static';
 /** The API refuses longer tokens; such a link was cut or mangled, not mailed by us. */
 export const MAX_LINK_TOKEN = 200;
 
-export type AccountPage = 'reset' | 'invite';
+export type AccountPage = 'reset' | 'invite' | 'verify';
 
 /**
  * What `/play/static/account.js` reads from the page. The token travels here and nowhere else
@@ -92,6 +92,28 @@ function resetScreen(t: AccountStrings): string {
   );
 }
 
+/**
+ * A form, not an automatic request: mail scanners that open links must not finish the sign-up
+ * (and receive its login token). It asks for the password chosen at sign-up, which the API
+ * requires so that a mailbox owner cannot finish a sign-up a stranger started.
+ */
+function verifyScreen(t: AccountStrings): string {
+  return (
+    `<section class="screen screen-account" data-testid="verify-screen">` +
+    `<h1 class="title">${escapeHtml(t['verify.title'])}</h1>` +
+    `<p class="lead">${escapeHtml(t['verify.lead'])}</p>` +
+    `<form class="form" method="post" novalidate data-testid="verify-form">` +
+    field(
+      t['form.password'],
+      { ...password('password', 'verify-password', 'current-password'), minlength: '1' },
+      t['verify.password_hint'],
+    ) +
+    formError +
+    submit(t['verify.submit'], 'verify-submit') +
+    `</form></section>`
+  );
+}
+
 function inviteScreen(t: AccountStrings): string {
   const email = (testid: string): Attrs => ({
     type: 'email',
@@ -148,7 +170,7 @@ function inviteScreen(t: AccountStrings): string {
 }
 
 /**
- * `/reset-password` and `/accept-invite`: the form rendered on the server, the token and this
+ * `/reset-password`, `/accept-invite` and `/verify-email`: the form rendered on the server, the token and this
  * language's strings as JSON for `/play/static/account.js`, which sends the form to the JSON API.
  * Without a token the page only explains what to do and loads no script.
  */
@@ -158,13 +180,9 @@ export function renderAccountPage(
   token: string | undefined,
 ): string {
   const t = accountStringsFor(lang);
-  const title = page === 'reset' ? t['reset.title'] : t['invite.title'];
-  const body =
-    token === undefined
-      ? missingScreen(page, t)
-      : page === 'reset'
-        ? resetScreen(t)
-        : inviteScreen(t);
+  const title = t[`${page}.title`];
+  const screens = { reset: resetScreen, invite: inviteScreen, verify: verifyScreen };
+  const body = token === undefined ? missingScreen(page, t) : screens[page](t);
   const view: AccountView | undefined = token === undefined ? undefined : { lang, page, token };
   return `<!doctype html>
 <html lang="${lang}">

@@ -8,6 +8,7 @@ export type {
   PlayErrorKind,
   PlayScreen,
   PlayView,
+  PrizeView,
   StartRequest,
   TemplateConfig,
 } from './play-view.ts';

@@ -35,6 +35,9 @@ export type StartRequest =
       org_slug: string;
       stream_slug: string;
       external_id?: string | undefined;
+      /** With `sig`, proof that the brand signed `external_id`; otherwise the id is ignored. */
+      expires?: number | undefined;
+      sig?: string | undefined;
       utm?: Record<string, string> | undefined;
     };
 
@@ -47,6 +50,27 @@ export interface GameView {
   /** spin-wheel only: the prize slots, or `config.segments` when the prize system is off. */
   segments: { label: string }[];
 }
+
+/**
+ * A won prize shown again when its player reopens the link (screen 'result'): until the claim
+ * deadline the offer with its draw token (`pending`), after it the offer without (`expired`),
+ * and once claimed what was handed out (`claimed`: the code or link).
+ */
+export type PrizeView =
+  | {
+      state: 'pending' | 'expired';
+      draw_token: string | null;
+      expires_at: string;
+      slot: { name: string; description: string | null; type: string };
+    }
+  | {
+      state: 'claimed';
+      name: string;
+      description: string | null;
+      type: string;
+      code: string | null;
+      url: string | null;
+    };
 
 export interface PlayView {
   lang: Lang;
@@ -65,6 +89,8 @@ export interface PlayView {
         result: Record<string, unknown> | null;
       }
     | undefined;
+  /** result: the play's prize, when it won one. */
+  prize?: PrizeView | undefined;
   stream?:
     | {
         name: string;

@@ -1,5 +1,5 @@
 import { type ErrorKind, fmt, type Strings, stringsFor } from './i18n.ts';
-import type { GameView, PlayView } from './play-view.ts';
+import type { GameView, PlayView, PrizeView } from './play-view.ts';
 
 export type {
   GameTemplate,
@@ -8,6 +8,7 @@ export type {
   PlayErrorKind,
   PlayScreen,
   PlayView,
+  PrizeView,
   StartRequest,
   TemplateConfig,
 } from './play-view.ts';
@@ -123,6 +124,48 @@ function segmentLabel(view: PlayView): string | undefined {
   return view.game.segments[index]?.label;
 }
 
+/** Only http(s) links become links: a brand-supplied `javascript:` URL must not. */
+function safeHttpUrl(raw: string | null): string | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The prize of a reopened play; play.js re-renders it with a working Claim button. */
+function prizeBox(prize: PrizeView, t: Strings): string {
+  if (prize.state === 'claimed') {
+    const link = safeHttpUrl(prize.url);
+    return (
+      `<div class="prize-box prize-claimed" data-testid="prize" data-type="${escapeHtml(prize.type)}">` +
+      `<p class="eyebrow">${escapeHtml(t['prize.title'])}</p>` +
+      `<h2 class="prize-name">${escapeHtml(prize.name)}</h2>${p('muted', prize.description)}` +
+      (prize.code
+        ? `<div class="code-row">${p('muted', t['prize.code'])}` +
+          `<p class="prize-code" data-testid="prize-code">${escapeHtml(prize.code)}</p></div>`
+        : '') +
+      (link
+        ? `<a class="btn btn-secondary" data-testid="prize-link" href="${escapeHtml(link)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t['prize.redeem'])}</a>`
+        : '') +
+      (!prize.code && !link ? p('muted', t['prize.item']) : '') +
+      `</div>`
+    );
+  }
+  const expired = prize.state === 'expired';
+  return (
+    `<div class="prize-box${expired ? ' prize-expired' : ''}" data-testid="${expired ? 'prize-expired' : 'prize-offer'}">` +
+    `<p class="eyebrow">${escapeHtml(t['prize.won'])}</p>` +
+    `<h2 class="prize-name">${escapeHtml(prize.slot.name)}</h2>${p('muted', prize.slot.description)}` +
+    (expired
+      ? p('muted', t['prize.expired'])
+      : `<button type="button" class="btn btn-secondary" data-testid="claim-button" disabled>${escapeHtml(t['prize.claim'])}</button>`) +
+    `</div>`
+  );
+}
+
 function resultScreen(view: PlayView, t: Strings): string {
   const score = view.play?.score ?? 0;
   const landed = segmentLabel(view);
@@ -137,6 +180,11 @@ function resultScreen(view: PlayView, t: Strings): string {
     `<span class="muted">${escapeHtml(t['result.score'])}</span>` +
     `<span class="score" data-testid="score" data-score="${score}">${score}</span></div>` +
     p('intro', configString(view.game, 'result_text')) +
+    (view.prize ? prizeBox(view.prize, t) : '') +
+    // A public stream's next play starts from here (play.js enables the button).
+    (view.start
+      ? `<button type="button" class="btn btn-primary" data-testid="next-game" disabled>${escapeHtml(t['next.game'])}</button>`
+      : '') +
     `</section>`
   );
 }
@@ -247,7 +295,7 @@ export function renderPlayPage(view: PlayView, options: RenderOptions = {}): str
   const t = stringsFor(view.lang);
   const { game } = view;
   const title = options.title ?? game?.title ?? view.stream?.name ?? t['app.name'];
-  const playable = view.screen === 'start' || view.screen === 'resume';
+  const playable = view.screen === 'start' || view.screen === 'resume' || Boolean(view.start);
   const preload =
     playable && game ? `<link rel="modulepreload" href="${STATIC}/${game.template}.js">\n` : '';
   const brand = view.stream?.name ?? t['app.name'];

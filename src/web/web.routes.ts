@@ -75,7 +75,8 @@ function sendAccountPage(
 
 /**
  * The play pages' stylesheet and scripts, read once when the routes are registered, and the
- * pages the account mails link to (`PUBLIC_URL/reset-password`, `PUBLIC_URL/accept-invite`).
+ * pages the account mails link to (`PUBLIC_URL/reset-password`, `PUBLIC_URL/accept-invite`,
+ * `PUBLIC_URL/verify-email`).
  * The pages only render a form; account.js sends it to the documented JSON API, so they add no
  * endpoint and, like the play pages, stay out of the OpenAPI document.
  */
@@ -107,5 +108,12 @@ export function webRoutes(app: App): void {
     { schema: { hide: true, querystring: AccountQuery } },
     (request, reply) =>
       sendAccountPage(reply, 'invite', request.query, request.headers['accept-language']),
+  );
+
+  app.get(
+    '/verify-email',
+    { schema: { hide: true, querystring: AccountQuery } },
+    (request, reply) =>
+      sendAccountPage(reply, 'verify', request.query, request.headers['accept-language']),
   );
 }

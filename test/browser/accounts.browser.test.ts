@@ -1,66 +1,32 @@
 /// <reference lib="dom" />
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShiftedClock } from '../../src/lib/clock.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { accountStringsFor } from '../../src/web/account.i18n.ts';
 import { makeTenant, makeUser, unique } from '../factories.ts';
-import { createHarness, type Harness, json } from '../harness.ts';
-import { launchChromium, SHOTS } from './chromium.ts';
-import { type SmtpCatcher, startSmtpCatcher } from '../smtp.ts';
+import { json } from '../harness.ts';
+import { useBrowserServer } from './fixture.ts';
 
 const en = accountStringsFor('en');
 const th = accountStringsFor('th');
 
-let h: Harness;
-let smtp: SmtpCatcher;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  smtp = await startSmtpCatcher();
-  // The browser runs in real time, so the server's clock must too.
-  h = await createHarness({ clock: new ShiftedClock(), config: { smtpUrl: smtp.url } });
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-  await smtp?.close();
-});
-
-async function phone(locale = 'en-US'): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale,
-  });
-  return context.newPage();
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: new URL(`account-${name}.png`, SHOTS).pathname, fullPage: true });
+const web = useBrowserServer({ mail: true, shots: 'account-' });
+const { phone, shot } = web;
 
 /** The link of the newest mail to `to` whose path is `path`, pointed at this test server. */
 async function mailedLink(to: string, path: string): Promise<string> {
-  const mail = await smtp.waitFor(
+  const mail = await web.smtp.waitFor(
     (m) => m.to.some((rcpt) => rcpt.toLowerCase() === to.toLowerCase()) && m.text.includes(path),
   );
   const link = new URL(mail.text.match(/https?:\/\/\S+/g)?.find((u) => u.includes(path)) ?? '');
   expect(`${link.origin}${link.pathname}`).toBe(`http://playloop.test${path}`);
-  return `${base}${link.pathname}${link.search}`;
+  return `${web.base}${link.pathname}${link.search}`;
 }
 
 const login = (email: string, password: string) =>
-  h.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  web.h.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
 
 async function invite(orgId: number, auth: { authorization: string }, email: string, role: string) {
-  const res = await h.inject({
+  const res = await web.h.inject({
     method: 'POST',
     url: `/api/organizations/${orgId}/invitations`,
     headers: auth,
@@ -71,7 +37,7 @@ async function invite(orgId: number, auth: { authorization: string }, email: str
 }
 
 async function membersOf(orgId: number, auth: { authorization: string }) {
-  const res = await h.inject({
+  const res = await web.h.inject({
     method: 'GET',
     url: `/api/organizations/${orgId}/members`,
     headers: auth,
@@ -89,8 +55,8 @@ async function formError(page: Page, form: string) {
 
 describe('account pages in a phone browser', () => {
   it('resets a password from the mailed link once; the same link then says it was used', async () => {
-    const user = await makeUser(h);
-    const requested = await h.inject({
+    const user = await makeUser(web.h);
+    const requested = await web.h.inject({
       method: 'POST',
       url: '/api/auth/password-reset',
       payload: { email: user.email },
@@ -152,7 +118,7 @@ describe('account pages in a phone browser', () => {
   }, 60_000);
 
   it('creates an account from an invitation and joins with the invited role', async () => {
-    const t = await makeTenant(h);
+    const t = await makeTenant(web.h);
     const email = `${unique('invitee')}@example.test`;
     const link = await invite(t.org.id, t.owner.auth, email, 'Editor');
 
@@ -180,7 +146,7 @@ describe('account pages in a phone browser', () => {
     });
     const session = await login(email, 'invitee-password-1');
     expect(session.statusCode).toBe(200);
-    const me = await h.inject({
+    const me = await web.h.inject({
       method: 'GET',
       url: '/api/auth/me',
       headers: {
@@ -195,8 +161,8 @@ describe('account pages in a phone browser', () => {
   }, 60_000);
 
   it('lets an existing user accept by logging in, in Thai; the used link then refuses', async () => {
-    const t = await makeTenant(h);
-    const existing = await makeUser(h);
+    const t = await makeTenant(web.h);
+    const existing = await makeUser(web.h);
     const link = await invite(t.org.id, t.owner.auth, existing.email, 'Viewer');
 
     const page = await phone('th-TH');

@@ -1,53 +1,15 @@
 /// <reference lib="dom" />
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShiftedClock } from '../../src/lib/clock.ts';
+import { createHmac } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createGame } from '../../src/modules/games/index.ts';
-import { makeTenant, type Tenant, unique } from '../factories.ts';
-import { createHarness, type Harness, json } from '../harness.ts';
-import { launchChromium, SHOTS } from './chromium.ts';
+import { makeTenant } from '../factories.ts';
+import { json } from '../harness.ts';
+import { activeStream, sessionToken } from '../play.ts';
+import { useBrowserServer } from './fixture.ts';
 
-let h: Harness;
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  // The browser runs in real time, so the server's clock must too (tests may still shift it).
-  h = await createHarness({ clock: new ShiftedClock() });
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.close();
-});
-
-async function phone(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'en-US',
-  });
-  return context.newPage();
-}
-
-async function tokenFor(t: Tenant, body: Record<string, unknown>): Promise<string> {
-  const response = await h.inject({
-    method: 'POST',
-    url: '/api/org-api-keys?action=create-session',
-    headers: t.keyHeaders,
-    payload: body,
-  });
-  return json<{ data: { token: string } }>(response).data.token;
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname, fullPage: true });
+const web = useBrowserServer();
+const { phone, shot } = web;
 
 async function playMemory(page: Page): Promise<void> {
   const cards = page.locator('[data-testid="card"]');
@@ -125,14 +87,14 @@ describe('playing in a phone browser', () => {
   ] as const)(
     'plays %s to the end once; the same link then says it was used',
     async (template, config, play) => {
-      const t = await makeTenant(h);
-      const game = await createGame(h.deps, t.org.id, {
+      const t = await makeTenant(web.h);
+      const game = await createGame(web.h.deps, t.org.id, {
         title: `Demo ${template}`,
         template,
         config: config,
       });
-      const token = await tokenFor(t, { game_id: game.id });
-      const url = `${base}/play/game/${game.id}?session_token=${token}`;
+      const token = await sessionToken(web.h, t, { game_id: game.id });
+      const url = `${web.base}/play/game/${game.id}?session_token=${token}`;
       const page = await phone();
       await page.goto(url);
       await page.getByTestId('start-button').waitFor();
@@ -149,7 +111,7 @@ describe('playing in a phone browser', () => {
           throw new Error(`${String(error)}\n${await page.locator('body').innerText()}`);
         });
       await shot(page, `${template}-3-result`);
-      const plays = await h.deps.database.db
+      const plays = await web.h.deps.database.db
         .selectFrom('plays')
         .select(['status', 'score'])
         .where('game_id', '=', game.id)
@@ -168,15 +130,15 @@ describe('playing in a phone browser', () => {
   );
 
   it('resumes the play in progress after a reload instead of granting another', async () => {
-    const t = await makeTenant(h);
-    const game = await createGame(h.deps, t.org.id, {
+    const t = await makeTenant(web.h);
+    const game = await createGame(web.h.deps, t.org.id, {
       title: 'Reload',
       template: 'memory-match',
       config: { pairs: 2 },
     });
-    const token = await tokenFor(t, { game_id: game.id });
+    const token = await sessionToken(web.h, t, { game_id: game.id });
     const page = await phone();
-    await page.goto(`${base}/play/game/${game.id}?session_token=${token}`);
+    await page.goto(`${web.base}/play/game/${game.id}?session_token=${token}`);
     await page.getByTestId('start-button').click();
     await page.getByTestId('game-area').waitFor();
     await page.reload();
@@ -190,7 +152,7 @@ describe('playing in a phone browser', () => {
         await shot(page, 'resume-failure');
         throw new Error(`${String(error)}\n${await page.locator('body').innerText()}`);
       });
-    const plays = await h.deps.database.db
+    const plays = await web.h.deps.database.db
       .selectFrom('plays')
       .select('status')
       .where('game_id', '=', game.id)
@@ -200,12 +162,12 @@ describe('playing in a phone browser', () => {
   }, 60_000);
 
   it('shows "expired" for an expired link, in Thai when asked', async () => {
-    const t = await makeTenant(h);
-    const game = await createGame(h.deps, t.org.id, { title: 'Late', template: 'spin-wheel' });
-    const token = await tokenFor(t, { game_id: game.id, expires_in_minutes: 1 });
-    h.clock.advance(61_000);
+    const t = await makeTenant(web.h);
+    const game = await createGame(web.h.deps, t.org.id, { title: 'Late', template: 'spin-wheel' });
+    const token = await sessionToken(web.h, t, { game_id: game.id, expires_in_minutes: 1 });
+    web.h.clock.advance(61_000);
     const page = await phone();
-    await page.goto(`${base}/play/game/${game.id}?session_token=${token}&lang=th`);
+    await page.goto(`${web.base}/play/game/${game.id}?session_token=${token}&lang=th`);
     const screen = page.locator('[data-testid="error-screen"][data-error="expired"]');
     await screen.waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('th');
@@ -214,31 +176,32 @@ describe('playing in a phone browser', () => {
   });
 
   it('walks a public stream link through its games to the completion message', async () => {
-    const t = await makeTenant(h);
-    const first = await createGame(h.deps, t.org.id, {
+    const t = await makeTenant(web.h);
+    const first = await createGame(web.h.deps, t.org.id, {
       title: 'First spin',
       template: 'spin-wheel',
     });
-    const second = await createGame(h.deps, t.org.id, {
+    const second = await createGame(web.h.deps, t.org.id, {
       title: 'Then match',
       template: 'memory-match',
       config: { pairs: 2 },
     });
-    const created = await h.inject({
-      method: 'POST',
-      url: '/api/streams',
-      headers: t.owner.auth,
-      payload: {
-        org_id: t.org.id,
-        name: unique('Summer walk'),
-        game_ids: [first.id, second.id],
-        status: 'Active',
-        completion_message: 'Thanks for playing the summer campaign!',
-      },
+    const { id: streamId, slug } = await activeStream(web.h, t, [first.id, second.id], {
+      completion_message: 'Thanks for playing the summer campaign!',
     });
-    const slug = json<{ data: { slug: string } }>(created).data.slug;
+    // The brand signs the player id on its link (docs/play.md); an unsigned one is ignored.
+    const rotated = await web.h.inject({
+      method: 'POST',
+      url: `/api/streams/${streamId}/identity-secret`,
+      headers: t.owner.auth,
+      payload: { org_id: t.org.id },
+    });
+    const secret = json<{ data: { identity_secret: string } }>(rotated).data.identity_secret;
+    const expires = Math.floor(web.h.clock.now().getTime() / 1000) + 3600;
+    const sig = createHmac('sha256', secret).update(`${streamId}.crm-42.${expires}`).digest('hex');
+    const signed = `external_id=crm-42&expires=${expires}&sig=${sig}`;
     const page = await phone();
-    await page.goto(`${base}/stream/${t.org.slug}/${slug}?external_id=crm-42&utm_source=email`);
+    await page.goto(`${web.base}/stream/${t.org.slug}/${slug}?${signed}&utm_source=email`);
     await page.getByTestId('start-button').click();
     await page.getByTestId('spin-button').click();
     await page.getByTestId('result-screen').waitFor({ timeout: 20_000 });
@@ -248,11 +211,11 @@ describe('playing in a phone browser', () => {
     await playMemory(page);
     await page.getByTestId('result-screen').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('next-game').count()).toBe(0);
-    await page.goto(`${base}/stream/${t.org.slug}/${slug}?external_id=crm-42`);
+    await page.goto(`${web.base}/stream/${t.org.slug}/${slug}?${signed}`);
     await page.getByTestId('finished').waitFor();
     expect(await page.getByTestId('finished').innerText()).toContain('Thanks for playing');
     await shot(page, 'stream-2-finished');
-    const plays = await h.deps.database.db
+    const plays = await web.h.deps.database.db
       .selectFrom('plays')
       .select(['game_id', 'external_id', 'status'])
       .where('org_id', '=', t.org.id)

@@ -96,6 +96,8 @@ export const ALLOWLIST: Readonly<Record<string, string>> = {
   'auth.requestPasswordReset':
     'answers the same 200 for every address by design, so it cannot tell tenants apart',
   'auth.confirmPasswordReset': 'the mailed reset token is the only credential; no tenant object',
+  'auth.verifyEmail':
+    'the mailed sign-up token is the only credential; creates a new user, no tenant object',
   // Capability routes: the secret in the request is the whole credential (public by the
   // DailyPlay spec), so there is no tenant-A credential to aim at tenant B with.
   validateSession: 'public by the DailyPlay spec: the session token is the only credential',

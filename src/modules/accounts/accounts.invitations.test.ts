@@ -114,7 +114,7 @@ describe('POST /api/organizations/:orgId/invitations', () => {
     expect(invitation.expires_at).toBe(
       new Date(h.clock.now().getTime() + 30 * 86_400_000).toISOString(),
     );
-    expect(mail.subject).toBe(`You are invited to join ${t.org.name} on PlayLoop`);
+    expect(mail.subject).toBe(`PlayLoop invitation to join “${t.org.name}”`);
     expect(mail.text).toContain('as Analyst');
 
     const listed = json<{ data: InvitationJson[] }>(await list(t.org.id, t.owner)).data;

@@ -201,7 +201,10 @@ describe('DELETE /api/organizations/:orgId/members/:userId', () => {
     const editor = await member(t, 'Editor');
     const response = await remove(t.org.id, editor.id, admin);
     expect(response.statusCode, response.body).toBe(200);
-    expect(json(response)).toEqual({ success: true });
+    expect(json(response)).toEqual({
+      success: true,
+      data: { revoked_invitation_ids: [], keys_created: { api_keys: [], property_keys: [] } },
+    });
     expectError(await list(t.org.id, editor), 404, 'not_found');
     expect(await roleOf(t, editor.id)).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import {
   deleteUserSessions,
   findUserByEmail,
   hashPassword,
+  markEmailVerified,
   updatePasswordHash,
 } from '../users/index.ts';
 import {
@@ -107,6 +108,8 @@ export async function confirmPasswordReset(
     const used = await consumePasswordReset(trx, tokenHash, now);
     if (!used) throw new AppError('bad_request', INVALID);
     await updatePasswordHash(trx, used.user_id, passwordHash);
+    // The link was mailed to the account's address: following it proves the address.
+    await markEmailVerified(trx, used.user_id, now);
     await voidPasswordResets(trx, used.user_id, now);
     await deleteUserSessions(trx, used.user_id);
   });

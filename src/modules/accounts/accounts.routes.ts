@@ -3,6 +3,7 @@ import { bearerToken, currentUser, requireUser } from '../../http/auth.ts';
 import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import { sha256Hex } from '../../lib/secrets.ts';
+import { loginData } from '../users/index.ts';
 import { confirmPasswordReset, requestPasswordReset, RESET_REQUESTED } from './accounts.reset.ts';
 import {
   ChangePasswordBody,
@@ -10,11 +11,22 @@ import {
   ResetRequestBody,
   ResetRequestResponse,
   SignupBody,
+  SignupPendingResponse,
   SignupResponse,
+  VerifyEmailBody,
 } from './accounts.schemas.ts';
 import { changePassword, signUp } from './accounts.service.ts';
+import { type finishSignup, SIGNUP_REQUESTED, verifyEmail } from './accounts.verify.ts';
 
 const tags = ['Auth'];
+
+/** A sign-up that created the user answers like a login, with the user's organizations. */
+function signedUp(result: Awaited<ReturnType<typeof finishSignup>>) {
+  return {
+    success: true as const,
+    data: { ...loginData(result), organizations: result.organizations },
+  };
+}
 
 /** Sign-up and passwords; logging in and out is in the users module. */
 export function accountRoutes(app: App, deps: Deps): void {
@@ -23,28 +35,47 @@ export function accountRoutes(app: App, deps: Deps): void {
     {
       schema: {
         operationId: 'auth.signup',
-        summary: 'Create an account',
+        summary: 'Sign up',
         description:
-          'Creates a user (password of at least 8 characters) and, with `organization_name`, an organization they own; with `invitation_token` (from an invitation mail to that address) joins the inviting organization with the invited role. ' +
-          'Answers like a login. 403 when `SIGNUP_ENABLED=false`; 409 when the address has an account; throttled per client IP (`THROTTLE_SIGNUP_PER_IP`).',
+          'Without `invitation_token`: answers 202 with the same body whether or not the address has an account, and mails the address: a new address gets `PUBLIC_URL/verify-email?token=…` (valid 24 hours, once), which finishes the sign-up through `POST /api/auth/verify-email`; an address with an account gets a note that someone tried, with a password reset link. ' +
+          'With the `invitation_token` of an invitation mailed to this same address, the token proves the address: creates the user at once and, with `organization_name`, an organization they own, joins the inviting organization with the invited role and answers 200 like a login (409 when the address has an account; 403 for an invitation to another address; 410 for an unusable one). ' +
+          '403 when `SIGNUP_ENABLED=false`. Throttled per client IP (`THROTTLE_SIGNUP_PER_IP`) and, for the mails, per address (`THROTTLE_SIGNUP_PER_ACCOUNT`, counted for every address alike): 429 with `retry_after`.',
         tags,
         security: [],
         body: SignupBody,
-        response: { 200: SignupResponse, ...errorResponses(400, 403, 409, 429) },
+        response: {
+          200: SignupResponse,
+          202: SignupPendingResponse,
+          ...errorResponses(400, 403, 409, 410, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await signUp(deps, request.ip, request.body);
+      if (result.status === 'pending') {
+        return reply.code(202).send({ success: true as const, message: SIGNUP_REQUESTED });
+      }
+      return reply.code(200).send(signedUp(result));
+    },
+  );
+
+  app.post(
+    '/api/auth/verify-email',
+    {
+      schema: {
+        operationId: 'auth.verifyEmail',
+        summary: 'Finish a sign-up with its mailed link',
+        description:
+          "Takes the link's token and the password chosen at sign-up (401 when it is another one, and the link stays usable), uses the token up and creates the user (address verified) and the organization asked for at sign-up; answers like a login. " +
+          "The address's other pending sign-up links stop working. An unknown, used or expired token is 400 `Invalid or expired verification link`; 409 when the address got an account since (nothing is created). Throttled per client IP (`THROTTLE_SIGNUP_PER_IP`, counted apart from sign-ups).",
+        tags,
+        security: [],
+        body: VerifyEmailBody,
+        response: { 200: SignupResponse, ...errorResponses(400, 401, 409, 429) },
       },
     },
     async (request) => {
-      const result = await signUp(deps, request.ip, request.body);
-      return {
-        success: true as const,
-        data: {
-          token: result.token,
-          token_type: 'Bearer' as const,
-          expires_at: result.expiresAt,
-          user: result.user,
-          organizations: result.organizations,
-        },
-      };
+      return signedUp(await verifyEmail(deps, request.ip, request.body));
     },
   );
 

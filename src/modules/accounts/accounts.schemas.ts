@@ -8,12 +8,20 @@ export const SignupBody = Type.Object(
   {
     email: Type.String({ format: 'email', maxLength: 320 }),
     password: Password('At least 8 characters'),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 80,
+        description:
+          'Your name as others see it: up to 80 characters, no line breaks or control characters',
+      }),
+    ),
     organization_name: Type.Optional(
       Type.String({
         minLength: 1,
-        maxLength: 200,
-        description: 'Creates an organization with this name, owned by the new user',
+        maxLength: 80,
+        description:
+          'Creates an organization with this name, owned by the new user: up to 80 characters, no line breaks or control characters',
       }),
     ),
     invitation_token: Type.Optional(
@@ -51,6 +59,30 @@ export const SignupResponse = Type.Object({
     ),
   }),
 });
+
+export const SignupPendingResponse = Type.Object({
+  success: Type.Literal(true),
+  message: Type.String({
+    description: 'The same text whether or not the address has an account',
+  }),
+});
+
+export const VerifyEmailBody = Type.Object(
+  {
+    token: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The token from the sign-up link',
+    }),
+    password: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description:
+        'The password chosen at sign-up: whoever only holds the mailbox cannot finish a sign-up someone else started',
+    }),
+  },
+  { additionalProperties: false },
+);
 
 export const ChangePasswordBody = Type.Object(
   {

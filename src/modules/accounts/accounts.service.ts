@@ -1,46 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
+import { requireDisplayName } from '../../lib/display-name.ts';
 import { AppError } from '../../lib/errors.ts';
+import { sha256Hex } from '../../lib/secrets.ts';
 import { countAttempt, ipSubject } from '../../lib/throttle.ts';
+import { acceptInvitation } from '../organizations/index.ts';
 import {
-  acceptInvitation,
-  createOrganization,
-  listMyOrganizations,
-  type OrganizationRow,
-  requireName,
-  slugify,
-} from '../organizations/index.ts';
-import {
-  assertLoginAllowed,
-  countLoginFailure,
   createUser,
-  deleteUser,
   deleteUserSessions,
   findPasswordHash,
   hashPassword,
-  issueLoginToken,
+  requireEmail,
   updatePasswordHash,
   type UserRow,
   verifyPassword,
+  withFailureAllowance,
 } from '../users/index.ts';
-import { voidPasswordResets } from './accounts.repo.ts';
-
-/** Organization names are not unique, slugs are: a taken slug gets a random suffix. */
-async function createOwnedOrganization(
-  deps: Deps,
-  name: string,
-  ownerUserId: number,
-): Promise<OrganizationRow> {
-  const base = slugify(name);
-  for (let attempt = 0; ; attempt++) {
-    const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
-    try {
-      return await createOrganization(deps, { name, slug, ownerUserId });
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === 'conflict') || attempt >= 3) throw error;
-    }
-  }
-}
+import { findUsableInvitationEmail, voidPasswordResets } from './accounts.repo.ts';
+import { createOwnedOrganization, finishSignup, requestSignup } from './accounts.verify.ts';
 
 export interface SignupInput {
   email: string;
@@ -50,11 +26,16 @@ export interface SignupInput {
   invitation_token?: string | undefined;
 }
 
+const INVITATION_GONE = 'This invitation is invalid, expired, revoked or already used';
+
 /**
- * Creates a user, optionally an organization they own, and with an invitation token joins the
- * organization that sent it (with the invited role); answers like a login. Only the token, which
- * arrived by mail, proves the address: signing up with an invited address alone joins nothing,
- * or anyone could claim another person's invitation.
+ * Without an invitation: mails a link that finishes the sign-up (`requestSignup`) and answers
+ * `pending`, the same whether or not the address has an account. With an invitation token,
+ * which arrived by mail at the invited address and so proves it, for that same address: creates
+ * the user at once (address verified), optionally an organization they own, joins the inviting
+ * organization with the invited role and answers like a login. Only the token holder can get
+ * this far, so its 409 for an address with an account tells nobody else anything; signing up
+ * with an invited address alone joins nothing, or anyone could claim another person's invitation.
  */
 export async function signUp(deps: Deps, clientIp: string, input: SignupInput) {
   if (!deps.config.signupEnabled) {
@@ -69,22 +50,37 @@ export async function signUp(deps: Deps, clientIp: string, input: SignupInput) {
   const orgName =
     input.organization_name === undefined
       ? undefined
-      : requireName('organization_name', input.organization_name);
-  const user = await createUser(deps, input);
-  try {
-    if (orgName !== undefined) await createOwnedOrganization(deps, orgName, user.id);
-    if (input.invitation_token) await acceptInvitation(deps, user, input.invitation_token);
-  } catch (error) {
-    // Without this the address would stay taken by an account its owner never received.
-    await deleteUser(deps.database.db, user.id);
-    throw error;
+      : requireDisplayName('organization_name', input.organization_name);
+  // Checked now, not when a mailed sign-up link is followed and the account is made.
+  const name = input.name === undefined ? null : requireDisplayName('name', input.name);
+  const email = requireEmail(input.email);
+  if (input.invitation_token === undefined) {
+    await requestSignup(deps, {
+      email,
+      password: input.password,
+      name,
+      organization_name: orgName ?? null,
+    });
+    return { status: 'pending' as const };
   }
-  const session = await issueLoginToken(deps, user);
-  const organizations = await listMyOrganizations(deps, { userId: user.id });
-  return {
-    ...session,
-    organizations: organizations.map(({ id, name, slug, role }) => ({ id, name, slug, role })),
-  };
+  // Checked before anything about the address is looked at: a made-up or someone else's
+  // token learns nothing about which addresses have accounts.
+  const invited = await findUsableInvitationEmail(
+    deps.database.db,
+    sha256Hex(input.invitation_token),
+    deps.clock.now(),
+  );
+  if (invited === undefined) throw new AppError('invitation_gone', INVITATION_GONE);
+  if (invited.trim().toLowerCase() !== email.toLowerCase()) {
+    throw new AppError('forbidden', 'This invitation was sent to another email address');
+  }
+  const user = await createUser(deps, { ...input, email });
+  const invitationToken = input.invitation_token;
+  const session = await finishSignup(deps, user, async () => {
+    if (orgName !== undefined) await createOwnedOrganization(deps, orgName, user.id);
+    await acceptInvitation(deps, user, invitationToken);
+  });
+  return { status: 'created' as const, ...session };
 }
 
 /**
@@ -99,12 +95,13 @@ export async function changePassword(
   input: { current_password: string; new_password: string },
   clientIp: string,
 ): Promise<void> {
-  await assertLoginAllowed(deps, user.email, clientIp);
-  const current = await findPasswordHash(deps.database.db, user.id);
-  if (!(await verifyPassword(current, input.current_password))) {
-    await countLoginFailure(deps, user.email, clientIp);
-    throw new AppError('unauthorized', 'The current password is wrong');
-  }
+  // A wrong current password is a failed login: the same allowances, taken before verifying.
+  await withFailureAllowance(deps, user.email, clientIp, async () => {
+    const current = await findPasswordHash(deps.database.db, user.id);
+    if (!(await verifyPassword(current, input.current_password))) {
+      throw new AppError('unauthorized', 'The current password is wrong');
+    }
+  });
   const passwordHash = await hashPassword(input.new_password);
   await deps.database.db.transaction().execute(async (trx) => {
     await updatePasswordHash(trx, user.id, passwordHash);

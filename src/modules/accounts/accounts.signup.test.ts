@@ -28,7 +28,29 @@ const newEmail = () => `${unique('new')}@example.test`;
 const signup = (payload: object, harness: Harness = h) =>
   harness.inject({ method: 'POST', url: '/api/auth/signup', payload });
 
-async function signedUp(payload: object): Promise<SignupJson> {
+const tokenOf = (mail: { text: string }) =>
+  new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get('token')!;
+
+/** Signs up and follows the link mailed to the address, as its owner would. */
+async function signedUp(
+  payload: { email: string; password: string } & Record<string, unknown>,
+): Promise<SignupJson> {
+  const response = await signup(payload);
+  expect(response.statusCode, response.body).toBe(202);
+  const mail = await smtp.waitFor(
+    (m) => m.to.includes(payload.email) && m.subject === 'Finish signing up for PlayLoop',
+  );
+  const verified = await h.inject({
+    method: 'POST',
+    url: '/api/auth/verify-email',
+    payload: { token: tokenOf(mail), password: payload.password },
+  });
+  expect(verified.statusCode, verified.body).toBe(200);
+  return json<{ success: true; data: SignupJson }>(verified).data;
+}
+
+/** Signs up with an invitation token mailed to that address: the account is made at once. */
+async function signedUpInvited(payload: object): Promise<SignupJson> {
   const response = await signup(payload);
   expect(response.statusCode, response.body).toBe(200);
   return json<{ success: true; data: SignupJson }>(response).data;
@@ -49,7 +71,7 @@ async function invite(orgId: number, token: string, email: string, role: string)
 }
 
 describe('POST /api/auth/signup', () => {
-  it('creates the user and answers like a login, with a working token', async () => {
+  it('creates the user once the mailed link is followed, answering like a login', async () => {
     const email = newEmail();
     const data = await signedUp({ email, password: 'sign-up-password', name: 'New Person' });
     expect(data.token).toMatch(/^pls_/);
@@ -104,17 +126,15 @@ describe('POST /api/auth/signup', () => {
     expect(first.organizations[0]!.slug).not.toBe(second.organizations[0]!.slug);
   });
 
-  const tokenOfMailTo = async (email: string) => {
-    const mail = await smtp.waitFor((m) => m.to.includes(email));
-    return new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get('token')!;
-  };
+  const tokenOfMailTo = async (email: string) =>
+    tokenOf(await smtp.waitFor((m) => m.to.includes(email)));
 
   it('joins the organization whose invitation token is given, with the invited role', async () => {
     const a = await makeTenant(h);
     const email = newEmail();
     await invite(a.org.id, a.owner.token, email, 'Editor');
     const token = await tokenOfMailTo(email);
-    const data = await signedUp({
+    const data = await signedUpInvited({
       email,
       password: 'sign-up-password',
       organization_name: 'Mine',
@@ -204,10 +224,16 @@ describe('POST /api/auth/signup', () => {
     ).toEqual([]);
   });
 
-  it('answers 409 to an address that has an account, whatever its letter case', async () => {
+  it('answers 409, to the holder of its invitation only, when the invited address has an account', async () => {
+    const a = await makeTenant(h);
     const user = await makeUser(h);
+    await invite(a.org.id, a.owner.token, user.email, 'Viewer');
     const body = expectError(
-      await signup({ email: user.email.toUpperCase(), password: 'sign-up-password' }),
+      await signup({
+        email: user.email.toUpperCase(),
+        password: 'sign-up-password',
+        invitation_token: await tokenOfMailTo(user.email),
+      }),
       409,
       'conflict',
     );
@@ -238,7 +264,7 @@ describe('POST /api/auth/signup', () => {
       400,
       'validation_failed',
     );
-    expect((await signup({ email, password: 'sign-up-password' })).statusCode).toBe(200);
+    expect((await signup({ email, password: 'sign-up-password' })).statusCode).toBe(202);
   });
 });
 

@@ -38,17 +38,18 @@ export async function playsByGame(db: Kysely<DB>, orgId: number, f: PlayFilter) 
   const result = await sql<{
     game_id: number;
     title: string;
+    status: string;
     started: number;
     completed: number;
     average_score: number | null;
   }>`
-    SELECT p.game_id, g.title,
+    SELECT p.game_id, g.title, g.status,
            count(*)::int AS started,
            count(*) FILTER (WHERE p.status = 'completed')::int AS completed,
            round(avg(p.score))::int AS average_score
       FROM plays p JOIN games g ON g.org_id = p.org_id AND g.id = p.game_id
      WHERE ${scope(orgId, f)}
-     GROUP BY p.game_id, g.title ORDER BY started DESC, p.game_id`.execute(db);
+     GROUP BY p.game_id, g.title, g.status ORDER BY started DESC, p.game_id`.execute(db);
   return result.rows;
 }
 

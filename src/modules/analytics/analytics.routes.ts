@@ -58,7 +58,7 @@ export function analyticsRoutes(app: App, deps: Deps): void {
         operationId: 'analytics.plays',
         summary: 'Plays over time, completion rate and prize claims',
         description:
-          'Plays started and completed per hour or day (UTC buckets; empty buckets are omitted), totals with completion rate and prize draws/wins/claims, and a per-game breakdown. Filter by game or stream. Any member of the organization may read it.',
+          'Plays started and completed per hour or day (UTC buckets; empty buckets are omitted), totals with completion rate and prize draws/wins/claims, and a per-game breakdown. Filter by game or stream. Any member of the organization may read it; a Viewer filtering by a game that is not Active gets 404 (as for the game itself), and the per-game breakdown shows a Viewer only Active games (totals and series cover every game).',
         tags: ['Analytics'],
         security: [{ bearerAuth: [] }],
         querystring: Query,

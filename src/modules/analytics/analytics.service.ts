@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import { requireOrgRole } from '../organizations/index.ts';
+import { requireVisibleGame } from '../games/index.ts';
+import { gameVisibleTo, requireOrgRole } from '../organizations/index.ts';
 import type { Actor } from '../users/index.ts';
 import { type Interval, playsByGame, playsOverTime, prizeCounts } from './analytics.repo.ts';
 
@@ -18,8 +19,11 @@ export async function playAnalytics(
     streamId?: number | undefined;
   },
 ) {
-  // Viewers get "basic analytics" too (digest, roles); every role may read these figures.
-  await requireOrgRole(deps, actor, input.orgId, 'Viewer');
+  // Viewers get "basic analytics" too (digest, roles); every role may read these figures, but
+  // nothing per game about a game they may not see: filtering by one is 404 like its page, and
+  // the per-game breakdown leaves it out.
+  const { role } = await requireOrgRole(deps, actor, input.orgId, 'Viewer');
+  if (input.gameId !== undefined) await requireVisibleGame(deps, actor, input.orgId, input.gameId);
   const to = input.to ? new Date(input.to) : deps.clock.now();
   const from = input.from ? new Date(input.from) : new Date(to.getTime() - 30 * 86_400_000);
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
@@ -51,6 +55,8 @@ export async function playAnalytics(
       prize_claims: prizes.claims,
     },
     series,
-    games,
+    games: games
+      .filter((game) => gameVisibleTo(role, game.status))
+      .map(({ status: _status, ...game }) => game),
   };
 }

@@ -16,6 +16,7 @@ export interface ApiKeyRow {
   expires_at: Date | null;
   created_at: Date;
   last_used_at: Date | null;
+  created_by: number | null;
 }
 
 /** What authenticating a request needs, fetched by the key's hash in one query. */
@@ -46,11 +47,11 @@ const KEY_COLUMNS = [
   'expires_at',
   'created_at',
   'last_used_at',
+  'created_by',
 ] as const;
 
 export type NewApiKey = Omit<ApiKeyRow, 'id' | 'created_at' | 'last_used_at' | 'is_active'> & {
   key_hash: string;
-  created_by: number | null;
 };
 
 export async function insertApiKey(db: Kysely<DB>, input: NewApiKey): Promise<ApiKeyRow> {
@@ -164,6 +165,33 @@ export async function insertUsageBatch(db: Kysely<DB>, entries: readonly UsageEn
   `.execute(db);
 }
 
+/** Refusals of one key, action, outcome and status within the minute starting at `at`. */
+export interface RefusalTally extends UsageEntry {
+  count: number;
+}
+
+/**
+ * Adds tallies to their minute's aggregated row, creating it on the minute's first refusal:
+ * however often a refused key is sent, its minute holds one row per outcome. The tallies of one
+ * call must have distinct conflict keys (the recorder merges them first).
+ */
+export async function upsertRefusalTallies(db: Kysely<DB>, tallies: readonly RefusalTally[]) {
+  if (tallies.length === 0) return;
+  await sql`
+    INSERT INTO api_key_usage
+      (org_id, api_key_id, key_prefix, action, outcome, status_code, client_ip, created_at,
+       count, aggregated)
+    SELECT u.*, true FROM unnest(
+      ${tallies.map((e) => e.orgId)}::int[], ${tallies.map((e) => e.apiKeyId)}::int[],
+      ${tallies.map((e) => e.keyPrefix)}::text[], ${tallies.map((e) => e.action)}::text[],
+      ${tallies.map((e) => e.outcome)}::text[], ${tallies.map((e) => e.statusCode)}::int[],
+      ${tallies.map((e) => e.clientIp)}::text[], ${tallies.map((e) => e.at.toISOString())}::timestamptz[],
+      ${tallies.map((e) => e.count)}::int[]) AS u
+    ON CONFLICT (org_id, api_key_id, action, outcome, status_code, created_at) WHERE aggregated
+    DO UPDATE SET count = api_key_usage.count + EXCLUDED.count
+  `.execute(db);
+}
+
 /** Moves last_used_at forward, at most once a minute per key. */
 export async function touchLastUsed(db: Kysely<DB>, lastUse: ReadonlyMap<number, Date>) {
   if (lastUse.size === 0) return;
@@ -186,6 +214,7 @@ export interface UsageRow {
   status_code: number;
   client_ip: string | null;
   created_at: Date;
+  count: number;
 }
 
 export async function listUsage(
@@ -204,6 +233,7 @@ export async function listUsage(
       'status_code',
       'client_ip',
       'created_at',
+      'count',
     ])
     .where('org_id', '=', orgId);
   if (filter.keyId !== undefined) query = query.where('api_key_id', '=', filter.keyId);

@@ -124,7 +124,8 @@ export function apiKeyRoutes(app: App, deps: Deps): void {
         operationId: 'listApiKeyUsage',
         summary: 'Audit trail of API key use',
         description:
-          "Every request made with one of the organization's keys, newest first: key, action, outcome, client IP and time. Owner or Admin.",
+          "Every request made with one of the organization's keys, newest first: key, action, outcome, client IP and time. " +
+          'Requests refused at the gate (inactive, expired or plan-refused keys, requests over a rate limit) are aggregated: one entry per key, action, outcome and minute with their `count`. Owner or Admin.',
         tags,
         security,
         querystring: UsageQuery,

@@ -18,6 +18,12 @@ export const ApiKey = Type.Object({
   expires_at: Nullable(DateTime),
   created_at: DateTime,
   last_used_at: Nullable(dateTime('Updated at most once a minute')),
+  created_by: Nullable(
+    Type.Integer({
+      description:
+        'User id of whoever created the key (null: created by tooling, or the account was deleted). The key belongs to the organization and keeps working when that member leaves.',
+    }),
+  ),
 });
 
 const editable = {
@@ -90,6 +96,13 @@ export const UsageList = Type.Object({
       status_code: Type.Integer(),
       client_ip: Nullable(Type.String()),
       created_at: DateTime,
+      count: Type.Integer({
+        minimum: 1,
+        description:
+          'Requests the entry stands for. 1 for a request that passed the key check and rate limit; ' +
+          'refusals at the gate (inactive, expired or plan-refused key: rejected/forbidden; over a rate limit: rate_limited) ' +
+          'are one entry per key, action, outcome and minute, with `created_at` the start of the minute and `client_ip` the first address seen',
+      }),
     }),
   ),
   next_cursor: Nullable(Type.Integer()),

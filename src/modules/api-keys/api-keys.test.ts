@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant, unique } from '../../../test/factories.ts';
 import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
@@ -11,6 +10,7 @@ const API_KEY_FIELDS = [
   'allowed_game_ids',
   'allowed_stream_ids',
   'created_at',
+  'created_by',
   'description',
   'expires_at',
   'id',
@@ -131,25 +131,6 @@ function validateSession(token: string) {
 function consumeSession(token: string) {
   return h.inject({ method: 'POST', url: `${PATH}?action=consume-session`, payload: { token } });
 }
-
-/** Every management verb, addressed at `orgId` (and `keyId` where the verb takes a key). */
-const VERBS: [string, (orgId: number, keyId: number) => InjectOptions][] = [
-  ['GET (list)', (orgId) => ({ method: 'GET', url: `${PATH}?org_id=${orgId}` })],
-  [
-    'POST (create)',
-    (orgId) => ({ method: 'POST', url: PATH, payload: { org_id: orgId, name: 'Intruder' } }),
-  ],
-  [
-    'PATCH (update)',
-    (orgId, keyId) => ({
-      method: 'PATCH',
-      url: PATH,
-      payload: { id: keyId, org_id: orgId, is_active: false, name: 'Renamed' },
-    }),
-  ],
-  ['DELETE', (orgId, keyId) => ({ method: 'DELETE', url: `${PATH}?id=${keyId}&org_id=${orgId}` })],
-  ['GET usage', (orgId) => ({ method: 'GET', url: `${PATH}/usage?org_id=${orgId}` })],
-];
 
 describe('POST /api/org-api-keys', () => {
   it('creates a key and returns id, name, key_prefix and the dpk_ key once', async () => {
@@ -594,97 +575,7 @@ describe('DELETE /api/org-api-keys', () => {
   });
 });
 
-describe('authentication', () => {
-  describe.each(VERBS)('%s /api/org-api-keys', (_verb, request) => {
-    it.each<[string, Record<string, string>]>([
-      ['no Authorization header', {}],
-      ['a garbage bearer token', { authorization: 'Bearer garbage' }],
-      ['a forged login token', { authorization: 'Bearer pls_AAAAAAAAAAAAAAAAAAAAAAAAAAAA' }],
-      ['a non-bearer scheme', { authorization: 'Basic dXNlcjpwYXNz' }],
-    ])('answers 401 with %s', async (_label, headers) => {
-      const t = await makeTenant(h);
-      const response = await h.inject({ ...request(t.org.id, t.keyId), headers });
-      expectError(response, 401, 'unauthorized');
-    });
-
-    it('answers 401 to an API key, which is no dashboard credential', async () => {
-      const t = await makeTenant(h);
-      const viaHeader = await h.inject({ ...request(t.org.id, t.keyId), headers: t.keyHeaders });
-      expectError(viaHeader, 401, 'unauthorized');
-      const asBearer = await h.inject({
-        ...request(t.org.id, t.keyId),
-        headers: { authorization: `Bearer ${t.key}` },
-      });
-      expectError(asBearer, 401, 'unauthorized');
-      expect((await keysOf(t)).map((key) => key.is_active)).toEqual([true]);
-    });
-  });
-});
-
-describe('authorization', () => {
-  describe.each(VERBS)('%s /api/org-api-keys', (_verb, request) => {
-    it.each(['Editor', 'Analyst', 'Viewer'] as const)(
-      'answers 403 to an %s of the organization and changes nothing',
-      async (role) => {
-        const t = await makeTenant(h);
-        const member = await makeUser(h, t.org.id, role);
-        const before = await keysOf(t);
-        const response = await h.inject({ ...request(t.org.id, t.keyId), headers: member.auth });
-        expectError(response, 403, 'forbidden');
-        expect(await keysOf(t)).toEqual(before);
-        expect((await createSession(t.key, t.gameIds[0])).statusCode).toBe(200);
-      },
-    );
-
-    it('allows an Admin of the organization', async () => {
-      const t = await makeTenant(h);
-      const admin = await makeUser(h, t.org.id, 'Admin');
-      const response = await h.inject({ ...request(t.org.id, t.keyId), headers: admin.auth });
-      expect(response.statusCode, response.body).toBe(200);
-    });
-  });
-});
-
 describe('tenant isolation', () => {
-  describe.each(VERBS)('%s /api/org-api-keys', (_verb, request) => {
-    it("answers 404 to an Owner addressing another organization's org_id", async () => {
-      const a = await makeTenant(h);
-      const b = await makeTenant(h);
-      const before = await keysOf(b);
-      const response = await h.inject({ ...request(b.org.id, b.keyId), headers: a.owner.auth });
-      const body = expectError(response, 404, 'not_found');
-      // Indistinguishable from an organization that does not exist.
-      const missing = await h.inject({
-        ...request(2_147_483_647, b.keyId),
-        headers: a.owner.auth,
-      });
-      expect(expectError(missing, 404, 'not_found').error).toBe(body.error);
-      expect(await keysOf(b)).toEqual(before);
-      expect((await createSession(b.key, b.gameIds[0])).statusCode).toBe(200);
-    });
-  });
-
-  it("returns 404 when patching another organization's key under one's own org_id", async () => {
-    const a = await makeTenant(h);
-    const b = await makeTenant(h);
-    const before = await keysOf(b);
-    expectError(
-      await patchKey(a.owner.auth, { id: b.keyId, org_id: a.org.id, is_active: false }),
-      404,
-      'not_found',
-    );
-    expect(await keysOf(b)).toEqual(before);
-    expect((await createSession(b.key, b.gameIds[0])).statusCode).toBe(200);
-  });
-
-  it("returns 404 when deleting another organization's key under one's own org_id", async () => {
-    const a = await makeTenant(h);
-    const b = await makeTenant(h);
-    expectError(await deleteKey(a.owner.auth, a.org.id, b.keyId), 404, 'not_found');
-    expect((await keysOf(b)).map((key) => key.id)).toEqual([b.keyId]);
-    expect((await createSession(b.key, b.gameIds[0])).statusCode).toBe(200);
-  });
-
   it("does not reveal another organization's key usage through key_id", async () => {
     const a = await makeTenant(h);
     const b = await makeTenant(h);

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import { requireName, requireOrgRole, type Role } from '../organizations/index.ts';
+import { gameVisibleTo, requireName, requireOrgRole, type Role } from '../organizations/index.ts';
 import type { Actor } from '../users/index.ts';
 import * as repo from './games.repo.ts';
 import type { GamePatch, GameRow, GameStatus } from './games.repo.ts';
@@ -32,9 +32,23 @@ function checkDescription(value: string | null | undefined): string | null | und
   return value;
 }
 
-/** Viewers see published games only (DailyPlay: "view published games"). */
-function visibleTo(role: Role, game: GameRow): boolean {
-  return role !== 'Viewer' || game.status === 'Active';
+/**
+ * The game `gameId` as `actor` may see it, with the actor's role: the check every route under a
+ * game (the game itself, its prizes, its analytics) runs first. A game of another organization,
+ * and for a Viewer a game that is not Active (`gameVisibleTo`), is 404 alike.
+ */
+export async function requireVisibleGame(
+  deps: Deps,
+  actor: Actor,
+  orgId: number,
+  gameId: number,
+): Promise<{ role: Role; game: GameRow }> {
+  const { role } = await requireOrgRole(deps, actor, orgId, 'Viewer');
+  const game = await repo.findGame(deps.database.db, orgId, gameId);
+  if (!game || !gameVisibleTo(role, game.status)) {
+    throw new AppError('not_found', 'Game not found');
+  }
+  return { role, game };
 }
 
 /**
@@ -93,10 +107,7 @@ export async function getGame(
   orgId: number,
   gameId: number,
 ): Promise<GameRow> {
-  const { role } = await requireOrgRole(deps, actor, orgId, 'Viewer');
-  const game = await repo.findGame(deps.database.db, orgId, gameId);
-  if (!game || !visibleTo(role, game)) throw new AppError('not_found', 'Game not found');
-  return game;
+  return (await requireVisibleGame(deps, actor, orgId, gameId)).game;
 }
 
 export async function updateGame(

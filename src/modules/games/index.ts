@@ -1,5 +1,11 @@
 export { gameRoutes } from './games.routes.ts';
-export { createGame, findPlayableGame, GAME_STATUSES, listOrgGames } from './games.service.ts';
+export {
+  createGame,
+  findPlayableGame,
+  GAME_STATUSES,
+  listOrgGames,
+  requireVisibleGame,
+} from './games.service.ts';
 export type { CreateGameInput, GameFields, GameStatus } from './games.service.ts';
 export type { GameRow } from './games.repo.ts';
 export {

@@ -10,7 +10,14 @@ export {
 } from './organizations.service.ts';
 export { findOrganization, findOrganizationBySlug } from './organizations.repo.ts';
 export type { OrganizationRow } from './organizations.repo.ts';
-export { ORG_TYPES, ROLES, roleAtLeast, tierAtLeast } from './organizations.roles.ts';
+export {
+  gameVisibleTo,
+  mayReadPrizeSecrets,
+  ORG_TYPES,
+  ROLES,
+  roleAtLeast,
+  tierAtLeast,
+} from './organizations.roles.ts';
 export type { OrgType, Role } from './organizations.roles.ts';
 export { memberRoutes } from './organizations.members.routes.ts';
 export { invitationRoutes } from './organizations.invitations.routes.ts';

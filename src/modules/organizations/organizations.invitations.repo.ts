@@ -113,15 +113,36 @@ export async function revokeInvitationRow(
   orgId: number,
   id: string,
 ): Promise<InvitationRow | undefined> {
-  const row = await db
-    .updateTable('invitations')
-    .set({ status: 'revoked' })
-    .where('org_id', '=', orgId)
+  const row = await revokePending(db, orgId)
     .where('id', '=', id)
-    .where('status', '=', 'pending')
     .returning(INVITATION_COLUMNS)
     .executeTakeFirst();
   return row && typed(row);
+}
+
+/** Only a pending invitation can be revoked; the caller narrows down which. */
+function revokePending(db: Executor, orgId: number) {
+  return db
+    .updateTable('invitations')
+    .set({ status: 'revoked' })
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'pending');
+}
+
+/**
+ * Revokes every pending invitation a member sent, in the caller's transaction (the member's
+ * removal): an invitation must not outlive the authority of whoever sent it. Returns the ids.
+ */
+export async function revokePendingInvitedBy(
+  db: Executor,
+  orgId: number,
+  userId: number,
+): Promise<string[]> {
+  const rows = await revokePending(db, orgId)
+    .where('invited_by', '=', userId)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id).sort();
 }
 
 /** Marks a pending, unexpired invitation accepted: exactly one caller wins. */

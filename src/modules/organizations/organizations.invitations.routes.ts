@@ -36,12 +36,14 @@ export function invitationRoutes(app: App, deps: Deps): void {
         description:
           'Admin or higher, with a role up to your own (Owner is not invitable). Mails an accept link (`PUBLIC_URL/accept-invite?token=…`) valid for 30 days. ' +
           'Inviting an address again replaces its pending invitation (the old link stops working). An address that already belongs to a member is 409. ' +
-          'Someone without an account joins automatically when they sign up with the invited address.',
+          'Someone without an account joins automatically when they sign up with the invited address. ' +
+          'Throttled before anything is stored or mailed, re-sends included: per inviting user (`THROTTLE_INVITES_PER_USER`, default 20 an hour) and per organization (`THROTTLE_INVITES_PER_ORG`, default 50 a day); past either the answer is 429 with `retry_after` and no mail is sent. ' +
+          'The mail quotes the organization and inviter names as user-chosen text (one line, at most 80 characters, never a link).',
         tags,
         security,
         params: OrgParams,
         body: CreateInvitationBody,
-        response: { 200: InvitationCreated, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 200: InvitationCreated, ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request) => ({

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
+import { quoteName } from '../../lib/display-name.ts';
 import { newLinkToken, sha256Hex } from '../../lib/secrets.ts';
-import type { Actor, UserRow } from '../users/index.ts';
+import { countAttempt } from '../../lib/throttle.ts';
+import { type Actor, markEmailVerified, type UserRow } from '../users/index.ts';
 import { findOrganization, insertMembership } from './organizations.repo.ts';
 import { findMemberByEmail } from './organizations.members.repo.ts';
 import {
@@ -51,25 +53,39 @@ function view(row: InvitationRow, now: Date): InvitationView {
   };
 }
 
-function invitationMail(input: {
+/**
+ * The invitation mail. Names in it are chosen by users (organization name, inviter's name), so
+ * each is quoted and neutralised (`quoteName`: one line, no links, at most 80 characters) and
+ * labelled as user-chosen, apart from the platform's own sentences; the Subject carries only the
+ * neutralised organization name, so no user text can add a header line or read as our words.
+ */
+export function invitationMail(input: {
   orgName: string;
   inviter: UserRow;
   role: Role;
   link: string;
   expiresAt: Date;
 }) {
-  const by = input.inviter.name
-    ? `${input.inviter.name} (${input.inviter.email})`
-    : input.inviter.email;
+  const org = quoteName(input.orgName);
+  const inviter = input.inviter.name
+    ? `${quoteName(input.inviter.name)} <${input.inviter.email}>`
+    : `<${input.inviter.email}>`;
   return {
-    subject: `You are invited to join ${input.orgName} on PlayLoop`,
+    subject: `PlayLoop invitation to join ${quoteName(input.orgName, 40)}`,
     text: [
-      `${by} invited you to join ${input.orgName} on PlayLoop as ${input.role}.`,
+      `You are invited to join an organization on PlayLoop as ${input.role}.`,
+      '',
+      `  Organization (name chosen by its members): ${org}`,
+      `  Invited by (name chosen by that user):    ${inviter}`,
       '',
       'Accept the invitation (sign up or log in with this email address first):',
       input.link,
       '',
       `The link works once and expires on ${input.expiresAt.toISOString()}.`,
+      '',
+      '--',
+      'The quoted names above were written by PlayLoop users, not by PlayLoop. PlayLoop never asks',
+      'for passwords or payment details by mail; if you did not expect this invitation, ignore it.',
     ].join('\n'),
   };
 }
@@ -99,6 +115,21 @@ export async function createInvitation(
   if (await findMemberByEmail(deps.database.db, orgId, email)) {
     throw new AppError('conflict', 'Someone with this email is a member already');
   }
+  // Counted before anything is stored or mailed (a re-send is an invitation too): the user's
+  // budget first, so one member's burst cannot use up the organization's for the others.
+  const throttles = deps.config.inviteThrottles;
+  await countAttempt(
+    deps.rateLimiter,
+    `invite:user:${inviter.id}`,
+    throttles.perUser,
+    'You have sent too many invitations',
+  );
+  await countAttempt(
+    deps.rateLimiter,
+    `invite:org:${orgId}`,
+    throttles.perOrg,
+    'This organization has sent too many invitations',
+  );
   const now = deps.clock.now();
   const { token, hash } = newLinkToken();
   let row: InvitationRow;
@@ -190,6 +221,8 @@ export async function acceptInvitation(
       }
       throw error;
     }
+    // The invitation was mailed to this address and the user's email is that address.
+    await markEmailVerified(trx, user.id, now);
     // Present: the invitation would have gone with its organization (ON DELETE CASCADE).
     const org = await findOrganization(trx, row.org_id);
     if (!org) throw new AppError('invitation_gone', GONE);

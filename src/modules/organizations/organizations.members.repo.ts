@@ -126,6 +126,44 @@ export async function updateMemberRole(
     .execute();
 }
 
+export interface KeysCreatedBy {
+  api_keys: { id: number; name: string; key_prefix: string }[];
+  property_keys: { id: string; property_id: string; name: string; key_prefix: string }[];
+}
+
+/**
+ * The organization's working keys (dpk_ active, pk_ not revoked) a user created: a member's
+ * removal lists them for review. Read here, not through the key modules, because those depend
+ * on this module for roles.
+ */
+export async function listWorkingKeysCreatedBy(
+  db: Executor,
+  orgId: number,
+  userId: number,
+): Promise<KeysCreatedBy> {
+  const [apiKeys, propertyKeys] = await Promise.all([
+    db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'key_prefix'])
+      .where('org_id', '=', orgId)
+      .where('created_by', '=', userId)
+      .where('is_active', '=', true)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('property_api_keys as k')
+      .innerJoin('properties as p', 'p.id', 'k.property_id')
+      .select(['k.id', 'k.property_id', 'k.name', 'k.key_prefix'])
+      .where('p.org_id', '=', orgId)
+      .where('k.created_by', '=', userId)
+      .where('k.revoked_at', 'is', null)
+      .orderBy('k.created_at')
+      .orderBy('k.id')
+      .execute(),
+  ]);
+  return { api_keys: apiKeys, property_keys: propertyKeys };
+}
+
 export async function deleteMembership(db: Executor, orgId: number, userId: number): Promise<void> {
   await db
     .deleteFrom('memberships')

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { currentUser, requireUser } from '../../http/auth.ts';
-import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
+import { errorResponses } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import { changeMemberRole, listMembers, removeMember } from './organizations.members.ts';
 import {
@@ -9,6 +9,7 @@ import {
   MemberList,
   MemberOne,
   MemberParams,
+  MemberRemoved,
   OrgParams,
 } from './organizations.schemas.ts';
 
@@ -80,17 +81,21 @@ export function memberRoutes(app: App, deps: Deps): void {
         summary: 'Remove a member, or leave',
         description:
           'Admin or higher removes members up to their own role (an Admin cannot remove an Owner: 403); any member may remove themself (leave). ' +
-          "The last Owner can neither be removed nor leave (409). The member's games stay in the organization; their account is untouched.",
+          "The last Owner can neither be removed nor leave (409). The member's games stay in the organization; their account is untouched. " +
+          'In the same transaction, every pending invitation the member sent is revoked (its link answers 410). ' +
+          'API keys (dpk_ and pk_) the member created belong to the organization and keep working; the answer lists the working ones so an Owner can review them.',
         tags,
         security,
         params: MemberParams,
-        response: { 200: SuccessOnly, ...errorResponses(400, 401, 403, 404, 409) },
+        response: { 200: MemberRemoved, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
       const { orgId, userId } = request.params;
-      await removeMember(deps, actorOf(request), orgId, userId);
-      return { success: true as const };
+      return {
+        success: true as const,
+        data: await removeMember(deps, actorOf(request), orgId, userId),
+      };
     },
   );
 }

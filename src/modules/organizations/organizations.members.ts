@@ -10,10 +10,13 @@ import {
   findMember,
   listMemberRows,
   listPendingInvitationRows,
+  type KeysCreatedBy,
+  listWorkingKeysCreatedBy,
   lockOrganization,
   type MemberRow,
   updateMemberRole,
 } from './organizations.members.repo.ts';
+import { revokePendingInvitedBy } from './organizations.invitations.repo.ts';
 import { type Role, roleAtLeast } from './organizations.roles.ts';
 import { requireOrgRole } from './organizations.service.ts';
 
@@ -128,14 +131,27 @@ export async function changeMemberRole(
   });
 }
 
-/** Removes a member (Admin or higher), or the actor themself (leaving). */
+/** What a removal did besides the membership, and what an Owner should review. */
+export interface MemberRemoval {
+  /** Pending invitations the member had sent, revoked with the membership. */
+  revoked_invitation_ids: string[];
+  /** Keys the member created: they belong to the organization and keep working. */
+  keys_created: KeysCreatedBy;
+}
+
+/**
+ * Removes a member (Admin or higher), or the actor themself (leaving). In the same transaction
+ * the member's pending invitations are revoked: they were sent on the member's authority, which
+ * ends here. Keys the member created are the organization's integrations (a casino's games must
+ * not stop because an employee left), so they stay valid and are listed for review instead.
+ */
 export async function removeMember(
   deps: Deps,
   actor: Actor,
   orgId: number,
   userId: number,
-): Promise<void> {
-  await withMembers(deps, actor, orgId, userId, async (trx, actorRole, target) => {
+): Promise<MemberRemoval> {
+  return withMembers(deps, actor, orgId, userId, async (trx, actorRole, target) => {
     if (target.user_id !== actor.userId) {
       if (!roleAtLeast(actorRole, 'Admin')) {
         throw forbidden('Removing members requires the Admin role or higher');
@@ -148,5 +164,10 @@ export async function removeMember(
       throw new AppError('conflict', `${LAST_OWNER}: the last Owner cannot leave or be removed`);
     }
     await deleteMembership(trx, orgId, userId);
+    const revoked = await revokePendingInvitedBy(trx, orgId, userId);
+    return {
+      revoked_invitation_ids: revoked,
+      keys_created: await listWorkingKeysCreatedBy(trx, orgId, userId),
+    };
   });
 }

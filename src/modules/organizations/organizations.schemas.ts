@@ -40,6 +40,34 @@ const Member = Type.Object({
 export const MemberList = Type.Object({ success: Type.Literal(true), data: Type.Array(Member) });
 export const MemberOne = Type.Object({ success: Type.Literal(true), data: Member });
 
+export const MemberRemoved = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Object({
+    revoked_invitation_ids: Type.Array(Type.String(), {
+      description: 'Pending invitations the member had sent: revoked with the membership',
+    }),
+    keys_created: Type.Object(
+      {
+        api_keys: Type.Array(
+          Type.Object({ id: Type.Integer(), name: Type.String(), key_prefix: Type.String() }),
+        ),
+        property_keys: Type.Array(
+          Type.Object({
+            id: Type.String(),
+            property_id: Type.String(),
+            name: Type.String(),
+            key_prefix: Type.String(),
+          }),
+        ),
+      },
+      {
+        description:
+          "Working keys (active dpk_, unrevoked pk_) the member created. They belong to the organization and keep working; review them and revoke any the member's integration no longer needs.",
+      },
+    ),
+  }),
+});
+
 export const ChangeRoleBody = Type.Object({ role: RoleName }, { additionalProperties: false });
 
 export const CreateInvitationBody = Type.Object(

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PlanTier } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
+import { requireDisplayName } from '../../lib/display-name.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { Actor } from '../users/index.ts';
 import {
@@ -50,7 +51,8 @@ export async function createOrganization(
   deps: Deps,
   input: CreateOrganizationInput,
 ): Promise<OrganizationRow> {
-  const name = requireName('name', input.name);
+  // Members and invitees read this name (in mails too): the display-name rule applies.
+  const name = requireDisplayName('name', input.name);
   const slug = input.slug ?? slugify(name);
   if (!SLUG_PATTERN.test(slug) || slug.length > 64) {
     throw new AppError(

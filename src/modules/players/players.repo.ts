@@ -166,11 +166,13 @@ const setColumns = (row: NewPlayer) => UPSERT_COLUMNS.filter((column) => row[col
 /**
  * Upserts by (property_id, player_id). A new player takes defaults for the fields its row
  * lacks, an existing one keeps them (the row's keys say which fields it sets, so `"email":
- * null` clears while no `email` keeps). Rows that set the same fields go in one statement, so
- * the update can name exactly those columns (`col = excluded.col`) and no row has to be looked
- * up again per conflict; a batch of one shape, the usual case, is one statement. All of it
- * commits together. Player ids must be unique within `rows` (a statement cannot update a row
- * twice).
+ * null` clears while no `email` keeps). Rows that set the same fields go in one INSERT, so the
+ * update can name exactly those columns (`col = excluded.col`) and no row has to be looked up
+ * again per conflict. Several shapes are several INSERTs in one statement (data-modifying
+ * CTEs), never a multi-statement transaction: the storage quota trigger locks the property's
+ * usage row at the end of a statement until commit, and a transaction holding it while a later
+ * statement waits for a player row could deadlock with a concurrent writer of that player.
+ * Player ids must be unique within `rows` (a statement cannot update a row twice).
  */
 export async function upsertPlayers(
   db: Kysely<DB>,
@@ -190,8 +192,7 @@ export async function upsertPlayers(
     if (shape) shape.rows.push(row);
     else shapes.set(key, { columns, rows: [row] });
   }
-  const upsertShape = async (
-    executor: Kysely<DB>,
+  const upsertShape = (
     columns: readonly (typeof UPSERT_COLUMNS)[number][],
     shapeRows: readonly NewPlayer[],
   ) => {
@@ -199,25 +200,28 @@ export async function upsertPlayers(
     const updates = [...columns, 'updated_at'].map(
       (column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`,
     );
-    const result = await sql<{ inserted: boolean }>`
+    return sql<{ inserted: boolean }>`
       INSERT INTO players AS p (id, property_id, player_id, ${sql.join(columns.map((c) => sql.ref(c)).concat(sql.ref('created_at'), sql.ref('updated_at')))})
       SELECT CAST(i.data->>'id' AS uuid), CAST(${propertyId} AS uuid), i.data->>'player_id',
              ${sql.join(columns.map((column) => FROM_JSON[column](r)).concat(sql`${now}`, sql`${now}`))}
         FROM jsonb_array_elements(CAST(${JSON.stringify(shapeRows)} AS jsonb)) AS i(data)
       ON CONFLICT (property_id, player_id) DO UPDATE SET ${sql.join(updates)}
-      RETURNING (xmax = 0) AS inserted`.execute(executor);
-    return result.rows;
+      RETURNING (xmax = 0) AS inserted`;
   };
-  const groups = [...shapes.values()];
-  const results =
-    groups.length === 1 && groups[0]
-      ? [await upsertShape(db, groups[0].columns, groups[0].rows)]
-      : await db.transaction().execute(async (trx) => {
-          const out = [];
-          for (const group of groups) out.push(await upsertShape(trx, group.columns, group.rows));
-          return out;
-        });
-  const returned = results.flat();
+  const inserts = [...shapes.values()].map((group, index) => ({
+    name: sql.ref(`shape${index}`),
+    insert: upsertShape(group.columns, group.rows),
+  }));
+  const statement =
+    inserts.length === 1 && inserts[0]
+      ? inserts[0].insert
+      : sql<{ inserted: boolean }>`
+          WITH ${sql.join(inserts.map(({ name, insert }) => sql`${name} AS (${insert})`))}
+          ${sql.join(
+            inserts.map(({ name }) => sql`SELECT inserted FROM ${name}`),
+            sql` UNION ALL `,
+          )}`;
+  const { rows: returned } = await statement.execute(db);
   const inserted = returned.filter((row) => row.inserted).length;
   return { inserted, updated: returned.length - inserted };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { parseQuery, type RawQuery } from '../../lib/postgrest-filter.ts';
+import { quotaExceeded } from '../properties/index.ts';
 import {
   deleteRows,
   type Row,
@@ -52,6 +53,14 @@ function conflictOnPlayerId(error: unknown): AppError | undefined {
       ? 'A player with this player_id already exists in this property'
       : `A player with player_id ${JSON.stringify(id)} already exists in this property`,
   );
+}
+
+/**
+ * The API error for a write the database refused: past the property's storage quota (403
+ * quota_exceeded, raised by the quota triggers) or a player_id already taken (409).
+ */
+function writeError(error: unknown): unknown {
+  return quotaExceeded(error) ?? conflictOnPlayerId(error) ?? error;
 }
 
 function checkBatchSize(rows: readonly unknown[]): void {
@@ -108,7 +117,7 @@ async function insertValidated(
   try {
     return await repo.insertPlayers(deps.database.db, propertyId, rows, now);
   } catch (error) {
-    throw conflictOnPlayerId(error) ?? error;
+    throw writeError(error);
   }
 }
 
@@ -149,7 +158,7 @@ export async function updatePlayer(
     if (!updated) throw notFound();
     return updated;
   } catch (error) {
-    throw conflictOnPlayerId(error) ?? error;
+    throw writeError(error);
   }
 }
 
@@ -176,7 +185,7 @@ export async function updatePlayersWhere(
   try {
     return await updateRows(deps.database.db, playersOf(propertyId), plan, { ...values }, now);
   } catch (error) {
-    throw conflictOnPlayerId(error) ?? error;
+    throw writeError(error);
   }
 }
 
@@ -223,6 +232,15 @@ export async function upsertPlayers(
       errors.push({ index, player_id: rawId, error: error.message });
     }
   });
-  const { inserted, updated } = await repo.upsertPlayers(deps.database.db, propertyId, valid, now);
-  return { inserted, updated, errors };
+  try {
+    const { inserted, updated } = await repo.upsertPlayers(
+      deps.database.db,
+      propertyId,
+      valid,
+      now,
+    );
+    return { inserted, updated, errors };
+  } catch (error) {
+    throw writeError(error);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import type { PlayView } from '../../web/index.ts';
-import { findPlay } from './plays.repo.ts';
+import { findPlay, type PlayRow } from './plays.repo.ts';
 import { findPlayableStream, findStreamBySlugs, streamAvailability } from '../streams/index.ts';
 import {
   explainToken,
@@ -13,6 +13,8 @@ import {
   type StartRequest,
 } from './plays.service.ts';
 import { playerStreamPlays } from './plays.repo.ts';
+import { type LinkIdentity, trustedIdentity } from './plays.identity.ts';
+import { reopenedPlay } from './plays.reopen.ts';
 
 type Stream = NonNullable<Awaited<ReturnType<typeof findPlayableStream>>>;
 
@@ -20,6 +22,15 @@ type Stream = NonNullable<Awaited<ReturnType<typeof findPlayableStream>>>;
 export type PageView = Omit<PlayView, 'lang'>;
 
 const refused = (error: PlayErrorKind): PageView => ({ screen: 'error', error });
+
+/** A refused token, unless it is the spent token of a play that won a prize: its result then. */
+async function refusedOrResult(
+  deps: Deps,
+  explained: { refused: PlayErrorKind; completed?: PlayRow },
+): Promise<PageView> {
+  const result = explained.completed && (await reopenedPlay(deps, explained.completed));
+  return result ?? refused(explained.refused);
+}
 
 function streamInfo(stream: Stream): NonNullable<PageView['stream']> {
   return {
@@ -64,7 +75,7 @@ export function gamePage(
   return withRefusals(async () => {
     if (!token) return refused('missing_token');
     const explained = await explainToken(deps, token, { gameId }, playerUuid);
-    if ('refused' in explained) return refused(explained.refused);
+    if ('refused' in explained) return refusedOrResult(deps, explained);
     const game = await gameView(deps, await playableGame(deps, gameId));
     if ('resume' in explained)
       return resumeView(explained.resume, game, { session_token: token, game_id: gameId });
@@ -102,7 +113,10 @@ export function streamTokenPage(
     const stream = await findPlayableStream(deps, streamId);
     if (!stream) return refused('unknown');
     const explained = await explainToken(deps, token, { streamId }, playerUuid);
-    if ('refused' in explained) return refused(explained.refused);
+    if ('refused' in explained) {
+      const view = await refusedOrResult(deps, explained);
+      return view.screen === 'result' ? { ...view, stream: streamInfo(stream) } : view;
+    }
     const start = { session_token: token, stream_id: streamId };
     if ('resume' in explained) {
       const game = await gameView(deps, await playableGame(deps, explained.resume.game_id));
@@ -121,26 +135,45 @@ export function publicStreamPage(
   streamSlug: string,
   player: {
     playerUuid: string | undefined;
-    externalId: string | undefined;
+    /** What the link says about its player; believed only when signed (plays.identity.ts). */
+    link: LinkIdentity;
     utm: Record<string, string>;
   },
 ): Promise<PageView> {
   return withRefusals(async () => {
     const stream = await findStreamBySlugs(deps, orgSlug, streamSlug);
     if (!stream) return refused('unknown');
-    const closed = scheduleScreen(deps, stream);
-    if (closed) return closed;
+    const identity = await trustedIdentity(deps, stream.id, player.link);
+    // Only a verified identity is passed on to the start call (which verifies it again).
     const start: StartRequest = {
       org_slug: orgSlug,
       stream_slug: streamSlug,
-      ...(player.externalId ? { external_id: player.externalId } : {}),
+      ...(identity
+        ? { external_id: identity.externalId, expires: identity.expires, sig: identity.sig }
+        : {}),
       ...(Object.keys(player.utm).length > 0 ? { utm: player.utm } : {}),
     };
-    if (player.playerUuid || player.externalId) {
-      const plays = await playerStreamPlays(deps.database.db, stream.id, {
-        playerUuid: player.playerUuid ?? '',
-        externalId: player.externalId ?? null,
-      });
+    const plays =
+      player.playerUuid || identity
+        ? await playerStreamPlays(deps.database.db, stream.id, {
+            playerUuid: player.playerUuid ?? '',
+            externalId: identity?.externalId ?? null,
+          })
+        : [];
+    const open = streamAvailability(stream, deps.clock.now()) === 'open';
+    // The last play's prize (pending, expired or claimed) is what a returning player sees, even
+    // after the stream closed; a Next game button starts the next play when one is left.
+    const last = plays.at(-1);
+    const lastPlay =
+      last?.status === 'completed' ? await findPlay(deps.database.db, last.id) : undefined;
+    const result = lastPlay && (await reopenedPlay(deps, lastPlay));
+    if (result) {
+      const more = open && plays.length < playsAllowed(stream);
+      return { ...result, stream: streamInfo(stream), ...(more ? { start } : {}) };
+    }
+    const closed = scheduleScreen(deps, stream);
+    if (closed) return closed;
+    if (plays.length > 0) {
       const unfinished = plays.find((p) => p.status === 'started');
       if (unfinished) {
         const play = (await findPlay(deps.database.db, unfinished.id))!;

@@ -23,8 +23,13 @@ const PLAYER_COOKIE = 'pl_player';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const tags = ['Play'];
 
-/** The browser's player id: kept in a cookie, made on first contact. */
-function playerId(request: FastifyRequest, reply: FastifyReply): string {
+/**
+ * The browser's player id: kept in a cookie, made on first contact. The cookie is `Secure`
+ * when the request came over https (`request.protocol` believes X-Forwarded-Proto only from a
+ * trusted proxy, TRUST_PROXY) or when the public address is https: behind a TLS-terminating
+ * proxy the hop to us may be plain http, yet the browser's side must never send it in clear.
+ */
+function playerId(deps: Deps, request: FastifyRequest, reply: FastifyReply): string {
   const current = request.cookies[PLAYER_COOKIE];
   if (current && UUID.test(current)) return current;
   const id = randomUUID();
@@ -32,7 +37,7 @@ function playerId(request: FastifyRequest, reply: FastifyReply): string {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',
-    secure: request.protocol === 'https',
+    secure: request.protocol === 'https' || /^https:/i.test(deps.config.publicUrl),
     maxAge: 365 * 86_400,
   });
   return id;
@@ -44,13 +49,14 @@ function existingPlayer(request: FastifyRequest): string | undefined {
 }
 
 function sendPage(
+  deps: Deps,
   request: FastifyRequest,
   reply: FastifyReply,
   view: PageView,
   queryLang: string | undefined,
 ) {
   const lang = pickLang(queryLang, request.headers['accept-language']);
-  playerId(request, reply);
+  playerId(deps, request, reply);
   return (
     reply
       .type('text/html; charset=utf-8')
@@ -79,7 +85,7 @@ export function playRoutes(app: App, deps: Deps): void {
       const view: PageView = gameId
         ? await gamePage(deps, gameId, request.query.session_token, existingPlayer(request))
         : { screen: 'error', error: 'unknown' };
-      return sendPage(request, reply, view, request.query.lang);
+      return sendPage(deps, request, reply, view, request.query.lang);
     },
   );
 
@@ -97,7 +103,7 @@ export function playRoutes(app: App, deps: Deps): void {
             existingPlayer(request),
           )
         : { screen: 'error', error: 'unknown' };
-      return sendPage(request, reply, view, request.query.lang);
+      return sendPage(deps, request, reply, view, request.query.lang);
     },
   );
 
@@ -120,11 +126,16 @@ export function playRoutes(app: App, deps: Deps): void {
       }
       const view = await publicStreamPage(deps, orgSlug, streamSlug, {
         playerUuid: existingPlayer(request),
-        // Identification priority as DailyPlay documents it for its integrations.
-        externalId: q.external_id ?? q.user_id ?? q.braze_id,
+        // Identification priority as DailyPlay documents it for its integrations; the id is
+        // believed only with a valid signature (plays.identity.ts), else plays count per device.
+        link: {
+          externalId: q.external_id ?? q.user_id ?? q.braze_id,
+          expires: q.expires,
+          sig: q.sig,
+        },
         utm,
       });
-      return sendPage(request, reply, view, q.lang);
+      return sendPage(deps, request, reply, view, q.lang);
     },
   );
 
@@ -143,7 +154,11 @@ export function playRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const { play, game, resumed } = await startPlay(deps, request.body, playerId(request, reply));
+      const { play, game, resumed } = await startPlay(
+        deps,
+        request.body,
+        playerId(deps, request, reply),
+      );
       return {
         success: true as const,
         data: {

@@ -15,6 +15,9 @@ export const StartBody = Type.Union([
       org_slug: Type.String({ minLength: 1, maxLength: 64 }),
       stream_slug: Type.String({ minLength: 1, maxLength: 64 }),
       external_id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      // The link's signature over external_id (docs/play.md): without a valid one the id is ignored.
+      expires: Type.Optional(Type.Integer({ minimum: 0, maximum: 999_999_999_999 })),
+      sig: Type.Optional(Type.String({ maxLength: 128 })),
       utm: Type.Optional(Utm),
     },
     { additionalProperties: false },
@@ -101,6 +104,9 @@ export const PublicStreamQuery = Type.Object({
   external_id: Type.Optional(Type.String({ maxLength: 200 })),
   user_id: Type.Optional(Type.String({ maxLength: 200 })),
   braze_id: Type.Optional(Type.String({ maxLength: 200 })),
+  // Unix seconds and hex HMAC-SHA256 signing the id; anything malformed counts as unsigned.
+  expires: Type.Optional(Type.String({ maxLength: 20 })),
+  sig: Type.Optional(Type.String({ maxLength: 200 })),
   lang: Type.Optional(Type.String({ maxLength: 10 })),
   utm_source: Type.Optional(Type.String({ maxLength: 200 })),
   utm_medium: Type.Optional(Type.String({ maxLength: 200 })),

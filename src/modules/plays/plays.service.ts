@@ -19,6 +19,7 @@ import {
   prizeSlotsOfGame,
   setPlayResult,
 } from './plays.repo.ts';
+import { signedQuery, trustedIdentity } from './plays.identity.ts';
 import { PlayRefused } from './plays.refused.ts';
 import { type PlayFacts, scorePlay } from './plays.scoring.ts';
 import { nextStreamGame, playsAllowed } from './plays.stream-rules.ts';
@@ -36,6 +37,9 @@ export type StartRequest =
       org_slug: string;
       stream_slug: string;
       external_id?: string | undefined;
+      /** With `sig`, proof that the brand signed `external_id`; otherwise the id is ignored. */
+      expires?: number | undefined;
+      sig?: string | undefined;
       utm?: Record<string, string> | undefined;
     };
 
@@ -73,13 +77,19 @@ export async function playableGame(deps: Deps, gameId: number, orgId?: number) {
   return game;
 }
 
-/** Why a token cannot start a play for this player; a play to resume when it can. */
+/**
+ * Why a token cannot start a play for this player; a play to resume when it can. A consumed
+ * token whose play is complete comes with that play (`completed`), whose result the token's
+ * holder may see again.
+ */
 export async function explainToken(
   deps: Deps,
   token: string,
   target: { gameId: number } | { streamId: number },
   playerUuid: string | undefined,
-): Promise<{ resume: PlayRow } | { refused: PlayErrorKind } | { ready: true }> {
+): Promise<
+  { resume: PlayRow } | { refused: PlayErrorKind; completed?: PlayRow } | { ready: true }
+> {
   if (!UUID.test(token)) return { refused: 'unknown' };
   const session = await findSessionByToken(deps.database, token);
   if (!session) return { refused: 'unknown' };
@@ -90,10 +100,11 @@ export async function explainToken(
   if (!matches) return { refused: 'wrong_game' };
   const status = statusAt(session, deps.clock.now());
   if (status === 'active') return { ready: true };
-  if (status === 'consumed' && playerUuid) {
+  if (status === 'consumed') {
     const play = await findPlayOfSession(deps.database.db, session.id);
-    if (play && play.player_uuid === playerUuid && play.status === 'started')
+    if (play && playerUuid && play.player_uuid === playerUuid && play.status === 'started')
       return { resume: play };
+    if (play?.status === 'completed') return { refused: status, completed: play };
   }
   return { refused: status };
 }
@@ -170,12 +181,7 @@ async function startWithToken(
 
 async function startPublicStream(
   deps: Deps,
-  request: {
-    org_slug: string;
-    stream_slug: string;
-    external_id?: string | undefined;
-    utm?: Record<string, string> | undefined;
-  },
+  request: Extract<StartRequest, { org_slug: string }>,
   playerUuid: string,
 ): Promise<{ play: PlayRow; game: PlayableGame; resumed: boolean }> {
   const stream = await findStreamBySlugs(deps, request.org_slug, request.stream_slug);
@@ -187,7 +193,13 @@ async function startPublicStream(
     const game = await findPlayableGame(deps, id);
     if (game && game.org_id === stream.org_id && game.status === 'Active') games.set(id, game);
   }
-  const player = { playerUuid, externalId: request.external_id ?? null };
+  // An id the brand did not sign is ignored: the play then counts per device (the cookie).
+  const identity = await trustedIdentity(deps, stream.id, {
+    externalId: request.external_id,
+    expires: request.expires,
+    sig: request.sig,
+  });
+  const player = { playerUuid, externalId: identity?.externalId ?? null };
   return deps.database.db.transaction().execute(async (trx) => {
     await lockStream(trx, stream.id);
     const plays = await playerStreamPlays(trx, stream.id, player);
@@ -264,7 +276,8 @@ async function nextStreamUrl(deps: Deps, play: PlayRow): Promise<string | null> 
     externalId: play.external_id,
   });
   if (plays.length >= playsAllowed(stream)) return null;
-  const query = play.external_id ? `?external_id=${encodeURIComponent(play.external_id)}` : '';
+  // A public-link play has an external id only when the link's signature was verified.
+  const query = play.external_id ? await signedQuery(deps, stream.id, play.external_id) : '';
   return `/stream/${stream.org_slug}/${stream.slug}${query}`;
 }
 

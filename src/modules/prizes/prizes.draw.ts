@@ -10,6 +10,7 @@ import {
   type DrawRow,
   findDrawOfPlay,
   findDrawStatus,
+  findPlayDrawDetail,
   insertDraw,
   setDrawVoucherCode,
   takeSlot,
@@ -155,6 +156,59 @@ export async function drawPrize(deps: Deps, play: DrawnPlay): Promise<PrizeOffer
   if (empty) return null;
   const other = await findDrawOfPlay(db, play.org_id, play.id);
   return other ? offerFor(deps, play, slots, other) : null;
+}
+
+/**
+ * What a play won, as the player should see it on reopening its link: the prize with a fresh
+ * copy of its draw token while it can be claimed, the prize marked expired after the claim
+ * deadline, or what was handed out (the code, the link) once claimed. Null when the play won
+ * nothing (no draw, a `no_prize` outcome, or a slot removed since).
+ */
+export type PlayPrize =
+  | { state: 'pending'; offer: ShownOffer }
+  | { state: 'expired'; offer: ShownOffer }
+  | { state: 'claimed'; prize: ClaimedPrize };
+
+/** A prize offer as shown again later; `draw_token` is null once the deadline has passed. */
+export interface ShownOffer {
+  draw_token: string | null;
+  expires_at: Date;
+  slot: { name: string; description: string | null; type: PrizeType };
+}
+
+export async function prizeOfPlay(
+  deps: Deps,
+  play: { id: number; org_id: number },
+): Promise<PlayPrize | null> {
+  const draw = await findPlayDrawDetail(deps.database.db, play.org_id, play.id);
+  if (!draw || draw.type === 'no_prize') return null;
+  const prize = { name: draw.name, description: draw.description, type: draw.type };
+  if (draw.status === 'claimed') {
+    const code =
+      draw.type === 'voucher_set'
+        ? draw.allocated_code
+        : draw.type === 'voucher'
+          ? draw.voucher_code
+          : null;
+    const url = draw.type === 'external_link' ? draw.external_url : null;
+    return { state: 'claimed', prize: { ...prize, code, url } };
+  }
+  // The same deadline, and so the same token, as the one handed out at completion.
+  const expiresAt = new Date(draw.drawn_at.getTime() + DRAW_TOKEN_TTL_MS);
+  const open = deps.clock.now().getTime() < expiresAt.getTime();
+  const offer: ShownOffer = {
+    draw_token: open
+      ? signDrawToken(await drawTokenKey(deps.database), {
+          drawId: draw.id,
+          playId: play.id,
+          orgId: play.org_id,
+          expiresAt,
+        })
+      : null,
+    expires_at: expiresAt,
+    slot: prize,
+  };
+  return { state: open ? 'pending' : 'expired', offer };
 }
 
 const gone = (message: string) => new AppError('session_gone', message);

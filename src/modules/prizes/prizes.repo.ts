@@ -53,16 +53,6 @@ export async function listSlots(
     .execute();
 }
 
-export async function gameExists(db: Executor, orgId: number, gameId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('games')
-    .select('id')
-    .where('org_id', '=', orgId)
-    .where('id', '=', gameId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * Locks the game row for the rest of the transaction, so two prize-list replacements of one game
  * run one after the other (even while the game has no slots to lock).
@@ -276,6 +266,37 @@ export async function setDrawVoucherCode(
     .where('org_id', '=', orgId)
     .where('id', '=', drawId)
     .execute();
+}
+
+/** A play's won prize as it stands: its draw, its slot's content and any code handed out. */
+export interface PlayDrawDetail {
+  id: number;
+  status: 'drawn' | 'claimed';
+  drawn_at: Date;
+  name: string;
+  description: string | null;
+  type: PrizeType;
+  voucher_code: string | null;
+  external_url: string | null;
+  /** The voucher-set code allocated at claim. */
+  allocated_code: string | null;
+}
+
+/** The play's draw with its slot (nothing for no draw, an empty draw or a removed slot). */
+export async function findPlayDrawDetail(
+  db: Executor,
+  orgId: number,
+  playId: number,
+): Promise<PlayDrawDetail | undefined> {
+  const result = await sql<PlayDrawDetail>`
+    SELECT d.id, d.status, d.drawn_at, s.name, s.description, s.type, s.voucher_code,
+           s.external_url, c.code AS allocated_code
+      FROM prize_draws d
+      JOIN prize_slots s ON s.id = d.slot_id AND s.org_id = d.org_id
+      LEFT JOIN voucher_codes c ON c.id = d.voucher_code_id AND c.org_id = d.org_id
+     WHERE d.org_id = ${orgId} AND d.play_id = ${playId}
+  `.execute(db);
+  return result.rows[0];
 }
 
 /** The server-wide draw-token key: created once (first writer wins), then read by everyone. */

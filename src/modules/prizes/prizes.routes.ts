@@ -19,7 +19,9 @@ export function prizeRoutes(app: App, deps: Deps): void {
       schema: {
         operationId: 'prizes.list',
         summary: "A game's prize slots",
-        description: "In order: a slot's index is its segment on the spin wheel.",
+        description:
+          "In order: a slot's index is its segment on the spin wheel. Any member who may see the game: for a Viewer a game that is not Active is 404, like another organization's. " +
+          '`voucher_code` (a prize secret) is null for Analysts and Viewers; Editors and above read it.',
         tags,
         security,
         params: GameParams,

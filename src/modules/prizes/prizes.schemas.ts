@@ -34,7 +34,12 @@ export const PrizeSlot = Type.Object({
   remaining: Nullable(Type.Integer({ description: 'quantity − won_count; null = unlimited' })),
   min_score: Nullable(Type.Integer({ description: 'Only plays scoring at least this can win it' })),
   voucher_set_id: Nullable(Type.Integer()),
-  voucher_code: Nullable(Type.String()),
+  voucher_code: Nullable(
+    Type.String({
+      description:
+        "A voucher slot's shared code. A prize secret: null for Analysts and Viewers (Editor or above reads it)",
+    }),
+  ),
   external_url: Nullable(Type.String()),
 });
 

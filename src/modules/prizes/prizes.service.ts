@@ -1,12 +1,12 @@
 import type { PrizeType } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import { requireOrgRole } from '../organizations/index.ts';
+import { requireVisibleGame } from '../games/index.ts';
+import { mayReadPrizeSecrets, requireOrgRole, type Role } from '../organizations/index.ts';
 import type { Actor } from '../users/index.ts';
 import { countCodes, findVoucherSets } from '../vouchers/index.ts';
 import {
   deleteSlotsExcept,
-  gameExists,
   insertSlots,
   listSlots,
   lockGame,
@@ -168,16 +168,24 @@ async function describe(deps: Deps, orgId: number, gameId: number): Promise<Priz
   return { slots: rows.map(withRemaining), warnings: await warningsFor(deps, orgId, rows) };
 }
 
-/** A game's prize slots in order (their index is the spin wheel's segment). Any member. */
+/** A slot as `role` may read it: below Editor the shared voucher code is null (a secret). */
+export function slotFor(role: Role, slot: PrizeSlot): PrizeSlot {
+  return mayReadPrizeSecrets(role) ? slot : { ...slot, voucher_code: null };
+}
+
+/**
+ * A game's prize slots in order (their index is the spin wheel's segment). Any member who may
+ * see the game (a Viewer: Active games only, else 404); codes for Editors and above only.
+ */
 export async function listPrizes(
   deps: Deps,
   actor: Actor,
   orgId: number,
   gameId: number,
 ): Promise<PrizeList> {
-  await requireOrgRole(deps, actor, orgId, 'Viewer');
-  if (!(await gameExists(deps.database.db, orgId, gameId))) throw gameNotFound();
-  return describe(deps, orgId, gameId);
+  const { role } = await requireVisibleGame(deps, actor, orgId, gameId);
+  const list = await describe(deps, orgId, gameId);
+  return { ...list, slots: list.slots.map((slot) => slotFor(role, slot)) };
 }
 
 /**

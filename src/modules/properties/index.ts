@@ -8,4 +8,12 @@ export {
   scopesForRole,
 } from './properties.service.ts';
 export { findProperty } from './properties.repo.ts';
-export type { PropertyRow } from './properties.repo.ts';
+export type { PropertyRow, PropertyUsage } from './properties.repo.ts';
+export {
+  applyQuotaDefaults,
+  getPropertyUsage,
+  QUOTA_SQLSTATE,
+  quotaExceeded,
+  recountPropertyUsage,
+  setPropertyQuota,
+} from './properties.quota.ts';

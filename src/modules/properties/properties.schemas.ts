@@ -12,12 +12,29 @@ export const Property = Type.Object({
   created_at: DateTime,
 });
 
+export const PropertyUsage = Type.Object(
+  {
+    rows: Type.Integer({ description: 'Players the property stores (exact)' }),
+    bytes: Type.Integer({
+      description: "Bytes its players take: the sum of each player row's text size",
+    }),
+    max_rows: Type.Integer({ description: 'Most players it may store' }),
+    max_bytes: Type.Integer({ description: 'Most bytes its players may take' }),
+  },
+  {
+    description:
+      'Storage quota of the property. A write that would go past a limit is refused with 403 quota_exceeded; ' +
+      'deletes, and updates that do not grow a player, always pass. Operators raise limits.',
+  },
+);
+
 export const PropertyWithRole = Type.Object({
   ...Property.properties,
   role: Type.Enum(ROLES, {
     description:
       "Your role in the property's organization: Owner/Admin/Editor → read+write, Analyst/Viewer → read",
   }),
+  usage: PropertyUsage,
 });
 
 export const CreatePropertyBody = Type.Object(

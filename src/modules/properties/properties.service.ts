@@ -16,6 +16,7 @@ import {
   insertProperty,
   listPropertiesOfUser,
   type PropertyRow,
+  type PropertyUsage,
 } from './properties.repo.ts';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -93,12 +94,15 @@ export async function createProperty(
   });
 }
 
-/** The properties of every organization the actor belongs to (optionally one), with their role. */
+/**
+ * The properties of every organization the actor belongs to (optionally one), with their role
+ * and each property's storage usage.
+ */
 export async function listProperties(
   deps: Deps,
   actor: Actor,
   orgId?: number,
-): Promise<(PropertyRow & { role: Role })[]> {
+): Promise<(PropertyRow & { role: Role; usage: PropertyUsage })[]> {
   return listPropertiesOfUser(deps.database.db, actor.userId, orgId);
 }
 

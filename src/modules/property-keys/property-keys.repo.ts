@@ -14,6 +14,7 @@ export interface PropertyKeyRow {
   created_at: Date;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  created_by: number | null;
 }
 
 /** What authenticating a request needs, fetched by the key's hash in one query. */
@@ -37,6 +38,7 @@ const KEY_COLUMNS = [
   'created_at',
   'revoked_at',
   'last_used_at',
+  'created_by',
 ] as const;
 
 function typed<T extends { scopes: string[] }>(row: T): T & { scopes: PropertyScope[] } {

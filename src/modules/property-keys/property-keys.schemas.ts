@@ -27,6 +27,12 @@ export const PropertyKey = Type.Object({
   ...keyFields,
   revoked_at: Nullable(dateTime('When the key was revoked; null while it works')),
   last_used_at: Nullable(dateTime('Updated at most once a minute')),
+  created_by: Nullable(
+    Type.Integer({
+      description:
+        'User id of whoever created the key (null: created by tooling, or the account was deleted). The key belongs to the organization and keeps working when that member leaves.',
+    }),
+  ),
 });
 
 export const CreatePropertyKeyBody = Type.Object(

@@ -17,6 +17,7 @@ export {
   findStreamBySlugs,
   publicStreamUrl,
   streamAvailability,
+  streamIdentitySecret,
 } from './streams.playable.ts';
 export type { StreamAvailability } from './streams.playable.ts';
 export type { StreamDetail, StreamRow, StreamWithGames } from './streams.repo.ts';

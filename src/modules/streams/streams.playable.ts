@@ -31,6 +31,15 @@ export async function findStreamBySlugs(
   return repo.findStreamAcrossOrgs(deps.database.db, { orgSlug, streamSlug });
 }
 
+/**
+ * The key that signs player ids on the stream's public link, or null when the stream has none
+ * (every play then counts per device). Read only to verify or sign, never returned by the API.
+ */
+export function streamIdentitySecret(deps: Deps, streamId: number): Promise<string | null> {
+  if (!validId(streamId)) return Promise.resolve(null);
+  return repo.findIdentitySecret(deps.database.db, streamId);
+}
+
 export function publicStreamUrl(deps: Deps, stream: { org_slug: string; slug: string }): string {
   return `${deps.config.publicUrl}/stream/${stream.org_slug}/${stream.slug}`;
 }

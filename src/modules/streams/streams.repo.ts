@@ -34,6 +34,8 @@ export interface StreamRow {
   completion_message: string | null;
   /** Plays admitted so far; the play service counts them (the total cap). */
   total_plays: number;
+  /** Whether an identity secret is set (public links may carry a signed player id). */
+  identity_signed: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -65,6 +67,9 @@ const STREAM_COLUMNS = [
 
 const S_COLUMNS = STREAM_COLUMNS.map((column) => `s.${column}` as const);
 
+/** Whether the stream has an identity secret; the secret itself is read only to verify. */
+const IDENTITY_SIGNED = sql<boolean>`(identity_secret IS NOT NULL)`.as('identity_signed');
+
 /** The stream's game ids in position order, in the same statement as the stream. */
 const GAME_IDS = sql<number[]>`coalesce((
   SELECT array_agg(sg.game_id ORDER BY sg.position) FROM stream_games sg
@@ -75,7 +80,7 @@ const typed = <T extends Selected>(row: T) => row as T & { status: StreamStatus 
 
 export type NewStream = Omit<
   StreamRow,
-  'id' | 'org_id' | 'total_plays' | 'created_at' | 'updated_at'
+  'id' | 'org_id' | 'total_plays' | 'identity_signed' | 'created_at' | 'updated_at'
 >;
 export type StreamPatch = Partial<NewStream>;
 
@@ -88,7 +93,7 @@ export async function insertStream(
   const row = await trx
     .insertInto('streams')
     .values({ org_id: orgId, ...input, created_at: now, updated_at: now })
-    .returning(STREAM_COLUMNS)
+    .returning([...STREAM_COLUMNS, IDENTITY_SIGNED])
     .executeTakeFirstOrThrow();
   return typed(row);
 }
@@ -150,7 +155,7 @@ export async function listStreams(
 ): Promise<StreamWithGames[]> {
   let query = db
     .selectFrom('streams as s')
-    .select([...S_COLUMNS, GAME_IDS])
+    .select([...S_COLUMNS, IDENTITY_SIGNED, GAME_IDS])
     .where('s.org_id', '=', orgId);
   if (filter.statuses) {
     if (filter.statuses.length === 0) return [];
@@ -167,7 +172,7 @@ export async function findStream(
 ): Promise<StreamWithGames | undefined> {
   const row = await db
     .selectFrom('streams as s')
-    .select([...S_COLUMNS, GAME_IDS])
+    .select([...S_COLUMNS, IDENTITY_SIGNED, GAME_IDS])
     .where('s.org_id', '=', orgId)
     .where('s.id', '=', streamId)
     .executeTakeFirst();
@@ -182,7 +187,7 @@ export async function lockStream(
 ): Promise<StreamRow | undefined> {
   const row = await trx
     .selectFrom('streams')
-    .select(STREAM_COLUMNS)
+    .select([...STREAM_COLUMNS, IDENTITY_SIGNED])
     .where('org_id', '=', orgId)
     .where('id', '=', streamId)
     .forUpdate()
@@ -198,7 +203,7 @@ export async function findStreamAcrossOrgs(
   let query = db
     .selectFrom('streams as s')
     .innerJoin('organizations as o', 'o.id', 's.org_id')
-    .select([...S_COLUMNS, GAME_IDS, 'o.slug as org_slug']);
+    .select([...S_COLUMNS, IDENTITY_SIGNED, GAME_IDS, 'o.slug as org_slug']);
   query =
     'id' in by
       ? query.where('s.id', '=', by.id)
@@ -219,7 +224,7 @@ export async function updateStream(
     .set({ ...patch, updated_at: now })
     .where('org_id', '=', orgId)
     .where('id', '=', streamId)
-    .returning(STREAM_COLUMNS)
+    .returning([...STREAM_COLUMNS, IDENTITY_SIGNED])
     .executeTakeFirst();
   return row && typed(row);
 }
@@ -252,4 +257,32 @@ export async function unknownGameIds(
     .execute();
   const known = new Set(found.map((row) => row.id));
   return [...new Set(ids)].filter((id) => !known.has(id));
+}
+
+/** Sets a new identity secret (replacing any previous one); false when there is no such stream. */
+export async function setIdentitySecret(
+  db: Executor,
+  orgId: number,
+  streamId: number,
+  secret: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('streams')
+    .set({ identity_secret: secret, updated_at: now })
+    .where('org_id', '=', orgId)
+    .where('id', '=', streamId)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The stream's identity secret, for verifying a signed player id; null when none is set. */
+export async function findIdentitySecret(db: Executor, streamId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('streams')
+    .select('identity_secret')
+    .where('id', '=', streamId)
+    .executeTakeFirst();
+  return row?.identity_secret ?? null;
 }

@@ -5,8 +5,10 @@ import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import {
   CreateStreamBody,
+  IdentitySecretResponse,
   ListStreamsQuery,
   OrgQuery,
+  RotateIdentityBody,
   StreamList,
   StreamOne,
   StreamParams,
@@ -19,6 +21,7 @@ import {
   deleteStream,
   getStream,
   listStreams,
+  rotateIdentitySecret,
   updateStream,
 } from './streams.service.ts';
 
@@ -47,6 +50,7 @@ function streamObject(deps: Deps, stream: StreamDetail) {
     completion_message: stream.completion_message,
     total_plays: stream.total_plays,
     public_url: publicStreamUrl(deps, stream),
+    player_identity: stream.identity_signed ? ('signed' as const) : ('device' as const),
     created_at: stream.created_at,
     updated_at: stream.updated_at,
   };
@@ -158,6 +162,38 @@ export function streamRoutes(app: App, deps: Deps): void {
         gameIds: game_ids,
       });
       return { success: true as const, data: streamObject(deps, stream) };
+    },
+  );
+
+  app.post(
+    '/api/streams/:id/identity-secret',
+    {
+      onRequest,
+      schema: {
+        operationId: 'streams.rotateIdentitySecret',
+        summary: "Set or rotate the secret that signs player ids on the stream's public link",
+        description:
+          'Editor or above. Generates a new identity secret, returned only in this response, and switches ' +
+          'the stream to `player_identity: signed`. Links signed with a previous secret stop identifying ' +
+          'their player immediately (they still play, counted per device). See `player_identity`.',
+        tags,
+        security,
+        params: StreamParams,
+        body: RotateIdentityBody,
+        response: { 200: IdentitySecretResponse, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const secret = await rotateIdentitySecret(
+        deps,
+        actorOf(request),
+        request.body.org_id,
+        request.params.id,
+      );
+      return {
+        success: true as const,
+        data: { identity_secret: secret, player_identity: 'signed' as const },
+      };
     },
   );
 

@@ -17,6 +17,19 @@ const Availability = Type.Enum(['not_started', 'open', 'ended', 'closed'], {
     'Whether the stream admits plays now: closed (Draft, Paused, Archived), ended (Completed, end_at passed or max_total_plays reached), not_started (before start_at) or open',
 });
 
+const PlayerIdentity = Type.Enum(['signed', 'device'], {
+  description:
+    'Read-only. How the public link tells players apart. `device`: the stream has no identity secret; ' +
+    '`external_id`/`user_id`/`braze_id` on the link are ignored, every play counts per browser (the ' +
+    "`pl_player` cookie), so the per-player cap is per device and the stream's prizes are open to anyone " +
+    'who opens the link. `signed`: an identity secret is set (POST /api/streams/{id}/identity-secret); a ' +
+    'link that also carries `expires` (unix seconds) and `sig` = hex HMAC-SHA256(secret, ' +
+    '"<stream_id>.<external_id>.<expires>") identifies the player until `expires`, and the per-player cap ' +
+    'and prizes then count that id across devices. A link without a valid, unexpired signature still ' +
+    'plays and shows the same page as an unsigned link, but counts per device as in `device` mode: ' +
+    'prizes won through unsigned links stay open to anyone who opens the link.',
+});
+
 export const Stream = Type.Object({
   id: Type.Integer(),
   org_id: Type.Integer(),
@@ -35,6 +48,7 @@ export const Stream = Type.Object({
   completion_message: Nullable(Type.String()),
   total_plays: Type.Integer({ description: 'Plays admitted so far' }),
   public_url: Type.String({ description: 'The shareable link: /stream/<org-slug>/<stream-slug>' }),
+  player_identity: PlayerIdentity,
   created_at: DateTime,
   updated_at: DateTime,
 });
@@ -107,3 +121,18 @@ export const StreamParams = Type.Object({ id: Id });
 
 export const StreamList = Type.Object({ success: Type.Literal(true), data: Type.Array(Stream) });
 export const StreamOne = Type.Object({ success: Type.Literal(true), data: Stream });
+
+export const RotateIdentityBody = Type.Object({ org_id: Id }, { additionalProperties: false });
+
+export const IdentitySecretResponse = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Object({
+    identity_secret: Type.String({
+      description:
+        'Shown only now. Sign each public link server-side: `sig` = lowercase hex ' +
+        'HMAC-SHA256(key = this text as UTF-8, message = "<stream_id>.<external_id>.<expires>"), with ' +
+        '`expires` in unix seconds; send `external_id` (or `user_id`/`braze_id`), `expires` and `sig` as query parameters.',
+    }),
+    player_identity: PlayerIdentity,
+  }),
+});

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { ianaTimeZone } from '../../lib/time-zone.ts';
@@ -283,6 +284,30 @@ export async function deleteStream(
   await requireOrgRole(deps, actor, orgId, 'Editor');
   const deleted = await repo.deleteStream(deps.database.db, orgId, streamId);
   if (!deleted) throw new AppError('not_found', 'Stream not found');
+}
+
+/**
+ * Sets a new identity secret for the stream's public links (Editor or above) and returns it:
+ * this is the only time it is shown. Links signed with the previous secret stop identifying
+ * their player at once (they still play, counted per device).
+ */
+export async function rotateIdentitySecret(
+  deps: Deps,
+  actor: Actor,
+  orgId: number,
+  streamId: number,
+): Promise<string> {
+  await requireOrgRole(deps, actor, orgId, 'Editor');
+  const secret = randomBytes(32).toString('hex');
+  const set = await repo.setIdentitySecret(
+    deps.database.db,
+    orgId,
+    streamId,
+    secret,
+    deps.clock.now(),
+  );
+  if (!set) throw new AppError('not_found', 'Stream not found');
+  return secret;
 }
 
 /** Trusted tooling: every stream of an organization. */

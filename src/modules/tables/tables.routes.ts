@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
+import { clientGoneSignal } from '../../http/client-gone.ts';
 import { sendError } from '../../http/errors.ts';
 import {
   currentProperty,
@@ -76,10 +77,13 @@ export function tableRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      const result = await listTable(deps, currentProperty(request).id, request.params.table, {
-        query: request.query,
-        prefer: preferHeader(request),
-      });
+      // A client that goes away stops its (possibly expensive) statements (db/cancel.ts).
+      const result = await deps.database.cancellable(clientGoneSignal(reply), () =>
+        listTable(deps, currentProperty(request).id, request.params.table, {
+          query: request.query,
+          prefer: preferHeader(request),
+        }),
+      );
       reply.header('Content-Range', contentRange(result));
       return { success: true as const, data: result.rows, totalCount: result.totalCount };
     },

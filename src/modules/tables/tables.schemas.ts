@@ -6,6 +6,10 @@ import {
   DEFAULT_MAX_OFFSET,
   MAX_FILTERS,
   MAX_IN_ITEMS,
+  MAX_IN_ITEMS_TOTAL,
+  MAX_PATTERN_FILTERS,
+  MAX_PATTERN_LENGTH,
+  MAX_Q_LENGTH,
 } from '../../lib/postgrest-filter.ts';
 import { ESTIMATE_EXACT_UP_TO } from '../../lib/table-query.ts';
 import { MAX_BATCH, PLAYER_TABLE } from '../players/index.ts';
@@ -23,7 +27,9 @@ export const GRAMMAR = [
     '`not.<op>` negates any of them. Values are checked against the column type (UUID, number, ISO-8601 ' +
     'date-time, YYYY-MM-DD date, true/false); a bad value, an unknown column or operator is a 400 naming it. ' +
     'A date-time without a zone is UTC; send the `+` of an offset as `%2B`. ' +
-    `All filters, repeated parameters included, are ANDed (at most ${MAX_FILTERS}); \`or=(…)\` is not supported.`,
+    `All filters, repeated parameters included, are ANDed (at most ${MAX_FILTERS}); \`or=(…)\` is not supported. ` +
+    `Cost bounds, refused with 400 before the query runs: at most ${MAX_PATTERN_FILTERS} like/ilike filters (\`q\` counting as one), ` +
+    `${MAX_PATTERN_LENGTH} pattern characters in all, ${MAX_IN_ITEMS_TOTAL} \`in\` items in all. A query still running after the database's statement time limit is stopped: 400 \`query_too_expensive\`.`,
   '',
   '**Reserved parameters.**',
   '- `select=col1,col2`: the columns returned (default: all).',
@@ -70,7 +76,9 @@ export const TableListQuery = Type.Object(
         description: 'How totalCount is computed (default exact)',
       }),
     ),
-    q: Type.Optional(Type.String({ description: 'Free-text search (at most 200 characters)' })),
+    q: Type.Optional(
+      Type.String({ description: `Free-text search (at most ${MAX_Q_LENGTH} characters)` }),
+    ),
   },
   { description: 'Plus any number of column filters (see the description)' },
 );

@@ -1,4 +1,4 @@
-export { authRoutes } from './users.routes.ts';
+export { authRoutes, loginData } from './users.routes.ts';
 export {
   authenticateBearer,
   createUser,
@@ -6,14 +6,17 @@ export {
   issueLoginToken,
   login,
   PASSWORD_MIN_LENGTH,
+  requireEmail,
   verifyPassword,
 } from './users.service.ts';
-export { assertLoginAllowed, countLoginFailure } from './users.throttle.ts';
+export { withFailureAllowance } from './users.throttle.ts';
 export {
   deleteUser,
   deleteUserSessions,
   findPasswordHash,
   findUserByEmail,
+  insertUser,
+  markEmailVerified,
   updatePasswordHash,
 } from './users.repo.ts';
 export type { Actor } from './users.service.ts';

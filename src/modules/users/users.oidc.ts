@@ -16,7 +16,10 @@ export interface OidcVerifier {
  * Keycloak …) against the keys its discovery document publishes. Discovery is fetched on first
  * use and retried on the next request if it failed.
  */
-export function createOidcVerifier(issuer: string, audience: string | undefined): OidcVerifier {
+export function createOidcVerifier(issuer: string, audience: string): OidcVerifier {
+  // Never verify without an audience: another application's tokens from the same issuer
+  // would pass (`loadConfig` refuses OIDC_ISSUER without OIDC_AUDIENCE for the same reason).
+  if (!audience) throw new Error('an OIDC audience is required');
   let keys: Promise<JWTVerifyGetKey> | undefined;
   const discover = async (): Promise<JWTVerifyGetKey> => {
     const base = issuer.replace(/\/+$/, '');
@@ -37,8 +40,8 @@ export function createOidcVerifier(issuer: string, audience: string | undefined)
       const { payload } = await jwtVerify(token, await keys, {
         issuer,
         // A token without an expiry would be a credential that never dies.
-        requiredClaims: ['exp', 'sub'],
-        ...(audience ? { audience } : {}),
+        requiredClaims: ['exp', 'sub', 'aud'],
+        audience,
       });
       if (!payload.sub) throw new Error('token has no subject');
       return {

@@ -11,8 +11,13 @@ export interface UserRow {
 const USER_COLUMNS = ['id', 'email', 'name', 'created_at'] as const;
 
 export async function insertUser(
-  db: Kysely<DB>,
-  input: { email: string; name: string | null; password_hash: string | null },
+  db: Kysely<DB> | Transaction<DB>,
+  input: {
+    email: string;
+    name: string | null;
+    password_hash: string | null;
+    email_verified_at: Date | null;
+  },
 ): Promise<UserRow> {
   return db.insertInto('users').values(input).returning(USER_COLUMNS).executeTakeFirstOrThrow();
 }
@@ -51,7 +56,11 @@ export async function findUserByExternalSubject(
     .executeTakeFirst();
 }
 
-/** Links an external identity to the user with this email, unless one is linked already. */
+/**
+ * Links an external identity to the user with this email, unless one is linked already, and
+ * only when the user's own address is verified: otherwise whoever registered someone else's
+ * address first would receive that person's identity-provider logins.
+ */
 export async function linkExternalSubjectByEmail(
   db: Kysely<DB>,
   email: string,
@@ -62,8 +71,19 @@ export async function linkExternalSubjectByEmail(
     .set({ external_subject: subject })
     .where(sql<string>`lower(email)`, '=', email.toLowerCase())
     .where('external_subject', 'is', null)
+    .where('email_verified_at', 'is not', null)
     .returning(USER_COLUMNS)
     .executeTakeFirst();
+}
+
+/** Records that the user's address received a link sent to it (keeps the first date). */
+export async function markEmailVerified(db: Executor, userId: number, now: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ email_verified_at: now })
+    .where('id', '=', userId)
+    .where('email_verified_at', 'is', null)
+    .execute();
 }
 
 export async function insertUserSession(

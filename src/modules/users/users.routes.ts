@@ -2,11 +2,22 @@ import type { Deps } from '../../deps.ts';
 import type { App } from '../../http/types.ts';
 import { currentUser, requireUser } from '../../http/auth.ts';
 import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
+import type { UserRow } from './users.repo.ts';
 import { LoginBody, LoginResponse, MeResponse } from './users.schemas.ts';
 import { describeMe, logout } from './users.service.ts';
 import { loginFromClient } from './users.throttle.ts';
 
 const tags = ['Auth'];
+
+/** The body of every answer that logs a user in (login, and sign-ups that create the user). */
+export function loginData(result: { token: string; expiresAt: Date; user: UserRow }) {
+  return {
+    token: result.token,
+    token_type: 'Bearer' as const,
+    expires_at: result.expiresAt,
+    user: result.user,
+  };
+}
 
 export function authRoutes(app: App, deps: Deps): void {
   app.post(
@@ -26,15 +37,7 @@ export function authRoutes(app: App, deps: Deps): void {
     },
     async (request) => {
       const result = await loginFromClient(deps, request.ip, request.body);
-      return {
-        success: true as const,
-        data: {
-          token: result.token,
-          token_type: 'Bearer' as const,
-          expires_at: result.expiresAt,
-          user: result.user,
-        },
-      };
+      return { success: true as const, data: loginData(result) };
     },
   );
 

@@ -1,55 +1,52 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import {
-  accountSubject,
-  checkLimit,
-  countAfter,
-  countAttempt,
-  ipSubject,
-} from '../../lib/throttle.ts';
+import { accountSubject, countAttempt, ipSubject, takeAttempt } from '../../lib/throttle.ts';
 import { login } from './users.service.ts';
 
-const accountKey = (email: string) => `auth:login-failures:${accountSubject(email)}`;
-const accountFromKey = (email: string, clientIp: string) =>
-  `${accountKey(email)}:${ipSubject(clientIp)}`;
-
 /**
- * Refuses (429) while the account has used up its failed-login allowance from this address,
- * or its allowance from all addresses together.
+ * Runs `check` (a password verification) with one failure taken from the account's allowances
+ * beforehand: per account and client address, and per account from all addresses together,
+ * both in one atomic take. Refuses (429) when either is used up. The failure is given back
+ * unless `check` throws `unauthorized`, so the owner's successful logins use up nothing.
+ *
+ * Taking before the slow verification is what bounds concurrent attempts: N simultaneous
+ * wrong passwords against an allowance of 5 get exactly 5 verifications. The price: while
+ * attempts are in flight their reservations count, so a right password sent at the same time
+ * as enough wrong ones may get a 429 though it would not have used the allowance up.
  */
-export async function assertLoginAllowed(
+export async function withFailureAllowance<T>(
   deps: Deps,
   email: string,
   clientIp: string,
-): Promise<void> {
+  check: () => Promise<T>,
+): Promise<T> {
   const rules = deps.config.authThrottles;
-  await checkLimit(
+  // Counter keys: auth:login-failures:<account>[:<address>]:<seconds>s:<window start>.
+  const taken = await takeAttempt(
     deps.rateLimiter,
-    accountFromKey(email, clientIp),
-    rules.loginFailuresPerAccount,
-    'Too many failed logins for this account from this address',
+    `auth:login-failures:${accountSubject(email)}`,
+    [
+      {
+        scope: ipSubject(clientIp),
+        rule: rules.loginFailuresPerAccount,
+        message: 'Too many failed logins for this account from this address',
+      },
+      {
+        scope: '',
+        rule: rules.loginFailuresPerAccountTotal,
+        message: 'Too many failed logins for this account',
+      },
+    ],
   );
-  await checkLimit(
-    deps.rateLimiter,
-    accountKey(email),
-    rules.loginFailuresPerAccountTotal,
-    'Too many failed logins for this account',
-  );
-}
-
-/** Counts a failed password check (login, or a wrong current password) against the account. */
-export async function countLoginFailure(
-  deps: Deps,
-  email: string,
-  clientIp: string,
-): Promise<void> {
-  const rules = deps.config.authThrottles;
-  await countAfter(
-    deps.rateLimiter,
-    accountFromKey(email, clientIp),
-    rules.loginFailuresPerAccount,
-  );
-  await countAfter(deps.rateLimiter, accountKey(email), rules.loginFailuresPerAccountTotal);
+  let failed = false;
+  try {
+    return await check();
+  } catch (error) {
+    failed = error instanceof AppError && error.code === 'unauthorized';
+    throw error;
+  } finally {
+    if (!failed) await taken.release();
+  }
 }
 
 /**
@@ -71,13 +68,5 @@ export async function loginFromClient(
     deps.config.authThrottles.loginPerIp,
     'Too many login attempts from this address',
   );
-  await assertLoginAllowed(deps, input.email, clientIp);
-  try {
-    return await login(deps, input);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'unauthorized') {
-      await countLoginFailure(deps, input.email, clientIp);
-    }
-    throw error;
-  }
+  return withFailureAllowance(deps, input.email, clientIp, () => login(deps, input));
 }

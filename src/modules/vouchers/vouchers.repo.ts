@@ -111,15 +111,15 @@ export async function gamesUsingSets(
   db: Executor,
   orgId: number,
   setIds: readonly number[],
-): Promise<Map<number, { id: number; title: string }[]>> {
-  const bySet = new Map<number, { id: number; title: string }[]>();
+): Promise<Map<number, { id: number; title: string; status: string }[]>> {
+  const bySet = new Map<number, { id: number; title: string; status: string }[]>();
   if (setIds.length === 0) return bySet;
   const rows = await db
     .selectFrom('prize_slots as s')
     .innerJoin('games as g', (join) =>
       join.onRef('g.org_id', '=', 's.org_id').onRef('g.id', '=', 's.game_id'),
     )
-    .select(['s.voucher_set_id', 'g.id', 'g.title'])
+    .select(['s.voucher_set_id', 'g.id', 'g.title', 'g.status'])
     .distinct()
     .where('s.org_id', '=', orgId)
     .where('s.voucher_set_id', 'in', [...setIds])
@@ -128,7 +128,7 @@ export async function gamesUsingSets(
   for (const row of rows) {
     if (row.voucher_set_id === null) continue;
     const games = bySet.get(row.voucher_set_id) ?? [];
-    games.push({ id: row.id, title: row.title });
+    games.push({ id: row.id, title: row.title, status: row.status });
     bySet.set(row.voucher_set_id, games);
   }
   return bySet;

@@ -176,7 +176,8 @@ export function voucherRoutes(app: App, deps: Deps): void {
       schema: {
         operationId: 'voucherCodes.list',
         summary: 'List the codes of a voucher set',
-        description: 'Oldest first, `limit` per page; pass `next_cursor` as `cursor` for the next.',
+        description:
+          'Oldest first, `limit` per page; pass `next_cursor` as `cursor` for the next. Any member; the codes themselves are prize secrets, shown to Editors and above only (`code` is null for Analysts and Viewers, who still see statuses and claim times).',
         tags,
         security,
         params: SetParams,

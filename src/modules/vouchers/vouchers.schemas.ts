@@ -23,7 +23,8 @@ export const VoucherSet = Type.Object({
     claimed: Type.Integer({ description: 'Codes handed to players' }),
   }),
   games: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String() }), {
-    description: 'Games whose prize slots draw from this set (it can feed several)',
+    description:
+      'Games whose prize slots draw from this set (it can feed several); for a Viewer only the Active ones',
   }),
 });
 
@@ -136,7 +137,12 @@ export const CodeList = Type.Object({
   data: Type.Array(
     Type.Object({
       id: Type.Integer(),
-      code: Type.String({ maxLength: MAX_CODE_LENGTH }),
+      code: Nullable(
+        Type.String({
+          maxLength: MAX_CODE_LENGTH,
+          description: 'A prize secret: null for Analysts and Viewers (Editor or above reads it)',
+        }),
+      ),
       status: Type.Union([Type.Literal('available'), Type.Literal('claimed')]),
       draw_id: Nullable(Type.Integer({ description: 'The prize draw the code went to' })),
       claimed_at: Nullable(DateTime),

@@ -1,6 +1,12 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import { requireName, requireOrgRole } from '../organizations/index.ts';
+import {
+  gameVisibleTo,
+  mayReadPrizeSecrets,
+  requireName,
+  requireOrgRole,
+  type Role,
+} from '../organizations/index.ts';
 import type { Actor } from '../users/index.ts';
 import {
   type CodeUpload,
@@ -32,6 +38,9 @@ export interface VoucherSet extends VoucherSetRow {
   games: { id: number; title: string }[];
 }
 
+/** A code as listed: `code` is null for roles that may not read prize secrets. */
+export type VoucherCodeView = Omit<VoucherCodeRow, 'code'> & { code: string | null };
+
 export interface VoucherSetFields {
   name?: string | undefined;
   description?: string | null | undefined;
@@ -61,10 +70,12 @@ function checkDescription(value: string | null | undefined): string | null | und
   return value;
 }
 
+/** Sets with their counts and the games drawing from them that `role` may see. */
 async function describeSets(
   deps: Deps,
   orgId: number,
   rows: VoucherSetRow[],
+  role: Role,
 ): Promise<VoucherSet[]> {
   const ids = rows.map((row) => row.id);
   const [counts, games] = await Promise.all([
@@ -74,8 +85,15 @@ async function describeSets(
   return rows.map((row) => ({
     ...row,
     counts: counts.get(row.id) ?? NO_CODES,
-    games: games.get(row.id) ?? [],
+    games: (games.get(row.id) ?? [])
+      .filter((game) => gameVisibleTo(role, game.status))
+      .map(({ id, title }) => ({ id, title })),
   }));
+}
+
+/** A code as `role` may read it: below Editor the code itself is null (a secret). */
+function codeFor(role: Role, row: VoucherCodeRow): VoucherCodeView {
+  return mayReadPrizeSecrets(role) ? row : { ...row, code: null };
 }
 
 /** The set, or 404 when it is not one of the organization's (ids of others reveal nothing). */
@@ -90,8 +108,8 @@ export async function listVoucherSets(
   actor: Actor,
   orgId: number,
 ): Promise<VoucherSet[]> {
-  await requireOrgRole(deps, actor, orgId, READ_ROLE);
-  return describeSets(deps, orgId, await listVoucherSetRows(deps.database.db, orgId));
+  const { role } = await requireOrgRole(deps, actor, orgId, READ_ROLE);
+  return describeSets(deps, orgId, await listVoucherSetRows(deps.database.db, orgId), role);
 }
 
 export async function createVoucherSet(
@@ -115,8 +133,8 @@ export async function getVoucherSet(
   orgId: number,
   setId: number,
 ): Promise<VoucherSet> {
-  await requireOrgRole(deps, actor, orgId, READ_ROLE);
-  const [set] = await describeSets(deps, orgId, [await requireSet(deps, orgId, setId)]);
+  const { role } = await requireOrgRole(deps, actor, orgId, READ_ROLE);
+  const [set] = await describeSets(deps, orgId, [await requireSet(deps, orgId, setId)], role);
   return set!;
 }
 
@@ -127,7 +145,7 @@ export async function updateVoucherSet(
   setId: number,
   fields: VoucherSetFields,
 ): Promise<VoucherSet> {
-  await requireOrgRole(deps, actor, orgId, WRITE_ROLE);
+  const { role } = await requireOrgRole(deps, actor, orgId, WRITE_ROLE);
   const patch: VoucherSetPatch = {};
   if (fields.name !== undefined) patch.name = requireName('name', fields.name);
   if (fields.description !== undefined) {
@@ -137,7 +155,7 @@ export async function updateVoucherSet(
   if (expiresAt !== undefined) patch.expires_at = expiresAt;
   const row = await updateVoucherSetRow(deps.database.db, orgId, setId, patch);
   if (!row) throw setNotFound();
-  const [set] = await describeSets(deps, orgId, [row]);
+  const [set] = await describeSets(deps, orgId, [row], role);
   return set!;
 }
 
@@ -239,10 +257,13 @@ export async function listVoucherCodes(
     afterId?: number | undefined;
     limit: number;
   },
-): Promise<{ codes: VoucherCodeRow[]; nextCursor: number | null }> {
-  await requireOrgRole(deps, actor, orgId, READ_ROLE);
+): Promise<{ codes: VoucherCodeView[]; nextCursor: number | null }> {
+  const { role } = await requireOrgRole(deps, actor, orgId, READ_ROLE);
   await requireSet(deps, orgId, setId);
   const codes = await listCodes(deps.database.db, orgId, setId, filter);
   const last = codes.at(-1);
-  return { codes, nextCursor: codes.length === filter.limit && last ? last.id : null };
+  return {
+    codes: codes.map((row) => codeFor(role, row)),
+    nextCursor: codes.length === filter.limit && last ? last.id : null,
+  };
 }

@@ -1,4 +1,4 @@
-// The account pages the mails link to: /reset-password and /accept-invite. The server renders
+// The account pages the mails link to: /reset-password, /accept-invite and /verify-email. The server renders
 // the form; this script checks it, sends it to the JSON API and shows the outcome. It keeps no
 // login token: one made here (sign-up, login) is ended again as soon as the invitation is in.
 
@@ -167,6 +167,43 @@ function resetPassword(form) {
   );
 }
 
+function verifyEmail(form) {
+  const password = form.elements.password.value;
+  if (!password) return formError(form, t['check.password_short'], 'client');
+  return sending(
+    form,
+    async () => {
+      const account = await api('/api/auth/verify-email', { token: view.token, password });
+      // Like the other pages this one keeps no login token: the account logs in through the API.
+      forget(account.token);
+      const owned = account.organizations?.[0];
+      showDone(
+        'verify-done',
+        t['verify.done.title'],
+        h(
+          'p',
+          { class: 'lead', testid: 'verified' },
+          fmt(t['verify.done.body'], { email: account.user?.email ?? '' }),
+        ),
+        owned
+          ? h('p', { testid: 'owned-org' }, fmt(t['verify.done.org'], { org: owned.name }))
+          : null,
+        h('p', { class: 'muted' }, t['invite.done.next']),
+        h(
+          'a',
+          { class: 'btn btn-primary', href: '/docs', testid: 'docs-link' },
+          t['invite.done.docs'],
+        ),
+      );
+    },
+    {
+      bad_request: 'error.verify_invalid',
+      conflict: 'error.verify_exists',
+      unauthorized: 'error.verify_password',
+    },
+  );
+}
+
 function joined(organization, role) {
   const org = organization?.name ?? '';
   showDone(
@@ -196,7 +233,11 @@ function signUp(form) {
       const membership = account.organizations?.[0];
       joined(membership, membership?.role ?? '');
     },
-    { conflict: 'error.account_exists', invitation_gone: 'error.invitation_gone' },
+    {
+      conflict: 'error.account_exists',
+      invitation_gone: 'error.invitation_gone',
+      forbidden: 'error.wrong_email',
+    },
   );
 }
 
@@ -255,6 +296,9 @@ function boot() {
     if (form) takeOver(form, resetPassword);
   } else if (view.page === 'invite') {
     bootInvite();
+  } else if (view.page === 'verify') {
+    const form = app.querySelector('[data-testid="verify-form"]');
+    if (form) takeOver(form, verifyEmail);
   }
 }
 

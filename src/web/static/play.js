@@ -272,6 +272,37 @@ function claimedPrize(prize) {
   );
 }
 
+/** A won prize whose claim deadline has passed (shown when the play's link is reopened). */
+function expiredPrize(prize) {
+  return h(
+    'div',
+    { class: 'prize-box prize-expired', testid: 'prize-expired' },
+    h('p', { class: 'eyebrow' }, t['prize.won']),
+    h('h2', { class: 'prize-name' }, prize.slot?.name ?? ''),
+    prize.slot?.description && h('p', { class: 'muted' }, prize.slot.description),
+    h('p', { class: 'muted' }, t['prize.expired']),
+  );
+}
+
+/** The prize of a reopened play, by its state (docs/play.md, PrizeView). */
+function reopenedPrize(prize) {
+  if (prize?.state === 'claimed') return claimedPrize(prize);
+  if (prize?.state === 'expired') return expiredPrize(prize);
+  if (prize?.state === 'pending') return prizeOffer(prize);
+  return null;
+}
+
+/** A public stream's "Next game" on a reopened result: starts the next play in place. */
+function nextButton() {
+  const button = h(
+    'button',
+    { type: 'button', class: 'btn btn-primary', testid: 'next-game' },
+    t['next.game'],
+  );
+  button.addEventListener('click', () => void begin(button), { once: true });
+  return button;
+}
+
 function showResult(game, outcome) {
   const score = typeof outcome?.score === 'number' ? outcome.score : 0;
   const index = outcome?.result?.segment_index;
@@ -294,7 +325,9 @@ function showResult(game, outcome) {
       ),
       typeof resultText === 'string' && resultText && h('p', { class: 'intro' }, resultText),
       outcome?.prize && prizeOffer(outcome.prize),
+      outcome?.reopened && reopenedPrize(outcome.reopened),
       next && h('a', { class: 'btn btn-primary', testid: 'next-game', href: next }, t['next.game']),
+      outcome?.nextPlay && nextButton(),
     ),
   );
 }
@@ -335,6 +368,16 @@ function runCountdown(section) {
 }
 
 function boot() {
+  // A finished play's link reopened: its result and prize again, with a working Claim button.
+  if (view?.screen === 'result' && view.game) {
+    showResult(view.game, {
+      score: view.play?.score,
+      result: view.play?.result,
+      reopened: view.prize,
+      nextPlay: Boolean(view.start),
+    });
+    return;
+  }
   const button = app?.querySelector('[data-testid="start-button"]');
   if (button && view?.start) {
     button.disabled = false;

@@ -1,0 +1,267 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Deps } from '../../src/deps.ts';
+import type { MailMessage } from '../../src/lib/mailer.ts';
+import { createApiKey } from '../../src/modules/api-keys/index.ts';
+import { createGame } from '../../src/modules/games/index.ts';
+import {
+  createOrganization,
+  type OrganizationRow,
+  ROLES,
+  type Role,
+} from '../../src/modules/organizations/index.ts';
+// Not in the module's index (only its routes create invitations); the seed needs the mailed link.
+import { createInvitation } from '../../src/modules/organizations/organizations.invitations.ts';
+import { createPlayer } from '../../src/modules/players/index.ts';
+import { createProperty } from '../../src/modules/properties/index.ts';
+import { createPropertyKey } from '../../src/modules/property-keys/index.ts';
+import { createStream } from '../../src/modules/streams/index.ts';
+import { authenticateBearer } from '../../src/modules/users/index.ts';
+import { createVoucherSet } from '../../src/modules/vouchers/index.ts';
+import { makeUser, type TestUser, unique } from '../factories.ts';
+import type { Harness } from '../harness.ts';
+
+/**
+ * The objects a route can name, one of each per seeded tenant. A declaration (routes.ts) builds
+ * its request from an `Objects`; the suite swaps single kinds for the other tenant's object, a
+ * never-issued one, or a malformed value.
+ */
+export const KIND_TYPE = {
+  org: 'int',
+  game: 'int',
+  stream: 'int',
+  voucherSet: 'int',
+  apiKey: 'int',
+  member: 'int',
+  invitation: 'uuid',
+  invitationToken: 'text',
+  property: 'uuid',
+  propertyKey: 'uuid',
+  player: 'uuid',
+  session: 'uuid',
+  /** The password of the user sending the request (routes acting on the caller's own account). */
+  password: 'text',
+} as const;
+export type Kind = keyof typeof KIND_TYPE;
+export type Objects = Readonly<Record<Kind, number | string>>;
+
+/** Values no seed ever issues, in the shape of each kind. */
+export function ghostOf(kind: Kind): number | string {
+  switch (KIND_TYPE[kind]) {
+    case 'int':
+      return 2_147_483_000;
+    case 'uuid':
+      return randomUUID();
+    case 'text':
+      return randomBytes(24).toString('base64url');
+  }
+}
+
+/** Values that are not ids of the kind at all: each must be a 4xx in the envelope. */
+export function malformedOf(kind: Kind): (number | string)[] {
+  switch (KIND_TYPE[kind]) {
+    case 'int':
+      return ['abc', -1, 0, 2 ** 40, '1.5'];
+    case 'uuid':
+      return ['not-a-uuid', '123', `${randomUUID()}x`];
+    case 'text':
+      return [];
+  }
+}
+
+export const LIMITS = { rate_limit_per_minute: 1_000_000, rate_limit_per_day: 10_000_000 };
+
+/** One tenant: an organization with a user of every role, keys of every kind, and objects. */
+export interface SecTenant {
+  readonly label: string;
+  readonly org: OrganizationRow;
+  readonly users: Readonly<Record<Role, TestUser>>;
+  /** A signed-in user who belongs to no organization. */
+  readonly outsider: TestUser;
+  /** An Owner's login token that was logged out: the token of nobody any more. */
+  readonly loggedOutToken: string;
+  /** dpk_ keys: unrestricted, restricted to a game and stream the objects are not, revoked. */
+  readonly dpk: { readonly full: string; readonly scoped: string; readonly revoked: string };
+  /** pk_ keys of the property, by scope, and a revoked one. */
+  readonly pk: {
+    readonly readWrite: string;
+    readonly read: string;
+    readonly write: string;
+    readonly revoked: string;
+  };
+  readonly objects: Objects;
+}
+
+/** Emails go through the services with a mailer that keeps them: the invitation link's token. */
+export async function inviteWithToken(
+  h: Harness,
+  owner: TestUser,
+  orgId: number,
+  email: string,
+): Promise<{ id: string; token: string }> {
+  const mails: MailMessage[] = [];
+  const deps: Deps = {
+    ...h.deps,
+    mailer: {
+      send: (mail) => {
+        mails.push(mail);
+        return Promise.resolve();
+      },
+    },
+  };
+  const inviter = await authenticateBearer(h.deps, owner.token);
+  const invitation = await createInvitation(deps, inviter, orgId, { email, role: 'Viewer' });
+  const token = /token=([A-Za-z0-9_-]+)/.exec(mails[0]?.text ?? '')?.[1];
+  if (!token) throw new Error('no invitation link in the mail');
+  return { id: invitation.id, token };
+}
+
+/** A one-time session token minted through the API with a dpk_ key. */
+export async function sessionToken(h: Harness, key: string, gameId: number): Promise<string> {
+  const response = await h.inject({
+    method: 'POST',
+    url: '/api/org-api-keys?action=create-session',
+    headers: { 'x-api-key': key },
+    payload: { game_id: gameId },
+  });
+  if (response.statusCode !== 200) throw new Error(`create-session: ${response.body}`);
+  return (JSON.parse(response.body) as { data: { token: string } }).data.token;
+}
+
+/** Fresh objects of a tenant, for routes that use theirs up (delete, revoke, remove). */
+export const freshObjects = {
+  game: async (h: Harness, t: SecTenant) =>
+    (await createGame(h.deps, t.org.id, { title: unique('Fresh game') })).id,
+  stream: async (h: Harness, t: SecTenant) =>
+    (
+      await createStream(h.deps, t.org.id, {
+        name: unique('Fresh stream'),
+        gameIds: [Number(t.objects.game)],
+      })
+    ).id,
+  voucherSet: async (h: Harness, t: SecTenant) =>
+    (
+      await createVoucherSet(h.deps, { userId: t.users.Owner.id }, t.org.id, {
+        name: unique('Fresh set'),
+      })
+    ).id,
+  apiKey: async (h: Harness, t: SecTenant) =>
+    (await createApiKey(h.deps, undefined, t.org.id, { name: unique('Fresh key'), ...LIMITS })).id,
+  member: async (h: Harness, t: SecTenant) => (await makeUser(h, t.org.id, 'Viewer')).id,
+  invitation: async (h: Harness, t: SecTenant) =>
+    (await inviteWithToken(h, t.users.Owner, t.org.id, `${unique('fresh')}@example.test`)).id,
+  propertyKey: async (h: Harness, t: SecTenant) =>
+    (
+      await createPropertyKey(h.deps, undefined, {
+        propertyId: String(t.objects.property),
+        name: unique('Fresh pk'),
+      })
+    ).id,
+  player: async (h: Harness, t: SecTenant) =>
+    (await createPlayer(h.deps, String(t.objects.property), { player_id: unique('fresh') })).id,
+  session: async (h: Harness, t: SecTenant) => sessionToken(h, t.dpk.full, Number(t.objects.game)),
+} satisfies Partial<Record<Kind, (h: Harness, t: SecTenant) => Promise<number | string>>>;
+
+/**
+ * A complete tenant through the services (and the in-process API where no service is
+ * exported). Made once per test file; tests must not use its objects up (see freshObjects).
+ */
+export async function seedSecurityTenant(h: Harness, label: string): Promise<SecTenant> {
+  const org = await createOrganization(h.deps, {
+    name: unique(`Security ${label}`),
+    slug: unique(`security-${label.toLowerCase()}`),
+    planTier: 'Business',
+  });
+  const users = {} as Record<Role, TestUser>;
+  for (const role of ROLES) users[role] = await makeUser(h, org.id, role);
+  const owner = users.Owner;
+  const outsider = await makeUser(h);
+  const gone = await makeUser(h, org.id, 'Owner');
+  const out = await h.inject({ method: 'POST', url: '/api/auth/logout', headers: gone.auth });
+  if (out.statusCode !== 200) throw new Error(`logout: ${out.body}`);
+  const member = await makeUser(h, org.id, 'Viewer');
+
+  const game = await createGame(h.deps, org.id, { title: `Spin ${label}` });
+  const other = await createGame(h.deps, org.id, { title: `Match ${label}` });
+  const stream = await createStream(h.deps, org.id, {
+    name: unique(`Stream ${label}`),
+    gameIds: [game.id, other.id],
+  });
+  const otherStream = await createStream(h.deps, org.id, {
+    name: unique(`Other ${label}`),
+    gameIds: [other.id],
+  });
+  const voucherSet = await createVoucherSet(h.deps, { userId: owner.id }, org.id, {
+    name: `Set ${label}`,
+  });
+
+  const full = await createApiKey(h.deps, undefined, org.id, { name: 'Full', ...LIMITS });
+  const objectKey = await createApiKey(h.deps, undefined, org.id, { name: 'Object', ...LIMITS });
+  // DailyPlay key scoping: the objects (game, stream) are outside this key's lists.
+  const scoped = await createApiKey(h.deps, undefined, org.id, {
+    name: 'Scoped',
+    allowed_game_ids: [other.id],
+    allowed_stream_ids: [otherStream.id],
+    ...LIMITS,
+  });
+  const revoked = await createApiKey(h.deps, undefined, org.id, { name: 'Revoked', ...LIMITS });
+  const revokeKey = await h.inject({
+    method: 'PATCH',
+    url: '/api/org-api-keys',
+    headers: owner.auth,
+    payload: { id: revoked.id, org_id: org.id, is_active: false },
+  });
+  if (revokeKey.statusCode !== 200) throw new Error(`revoke dpk_: ${revokeKey.body}`);
+  const session = await sessionToken(h, full.key, game.id);
+
+  const invitation = await inviteWithToken(h, owner, org.id, `${unique('pending')}@example.test`);
+
+  const property = await createProperty(h.deps, undefined, {
+    orgId: org.id,
+    name: unique(`Casino ${label}`),
+  });
+  const pkOf = async (scopes: ('read' | 'write')[]) =>
+    createPropertyKey(h.deps, undefined, {
+      propertyId: property.id,
+      name: unique(`pk ${scopes.join('+')}`),
+      scopes,
+      rateLimitPerMinute: 100_000,
+    });
+  const readWrite = await pkOf(['read', 'write']);
+  const read = await pkOf(['read']);
+  const write = await pkOf(['write']);
+  const objectPk = await pkOf(['read']);
+  const revokedPk = await pkOf(['read', 'write']);
+  const revokedResponse = await h.inject({
+    method: 'POST',
+    url: '/api/functions/revoke-api-key',
+    headers: owner.auth,
+    payload: { id: revokedPk.id },
+  });
+  if (revokedResponse.statusCode !== 200) throw new Error(`revoke: ${revokedResponse.body}`);
+  const player = await createPlayer(h.deps, property.id, { player_id: unique('p') });
+
+  return {
+    label,
+    org,
+    users,
+    outsider,
+    loggedOutToken: gone.token,
+    dpk: { full: full.key, scoped: scoped.key, revoked: revoked.key },
+    pk: { readWrite: readWrite.key, read: read.key, write: write.key, revoked: revokedPk.key },
+    objects: {
+      org: org.id,
+      game: game.id,
+      stream: stream.id,
+      voucherSet: voucherSet.id,
+      apiKey: objectKey.id,
+      member: member.id,
+      invitation: invitation.id,
+      invitationToken: invitation.token,
+      property: property.id,
+      propertyKey: objectPk.id,
+      player: player.id,
+      session,
+      password: owner.password,
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import { describeRouteSecurity } from './route-security.ts';
+import { routesOf } from './routes.ts';
+
+// The shared per-route security cases (route-security.ts) for every dashboard route of routes.ts.
+describeRouteSecurity(routesOf('dashboard'));

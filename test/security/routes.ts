@@ -1,0 +1,799 @@
+import { randomBytes } from 'node:crypto';
+import { unique } from '../factories.ts';
+import type { Harness } from '../harness.ts';
+import { inviteWithToken, type SecTenant } from './route-seed.ts';
+import type { RouteSpec } from './route-security.ts';
+
+/**
+ * Every route of the API, declared once for the shared security suite (route-security.ts):
+ * its credential and minimum role or scope, the tenant objects it names and a valid request.
+ * route-coverage.test.ts fails when a route of the app or of openapi.json is missing here, so a
+ * new route must add its entry (or a `public` credential / tenant `exempt` with the reason).
+ */
+
+/** The Owner's view of a list: what a refused request must leave as it was. */
+function ownerList(url: (t: SecTenant) => string) {
+  return async (h: Harness, t: SecTenant): Promise<unknown> => {
+    const response = await h.inject({ method: 'GET', url: url(t), headers: t.users.Owner.auth });
+    if (response.statusCode !== 200) throw new Error(`state ${url(t)}: ${response.body}`);
+    return JSON.parse(response.body) as unknown;
+  };
+}
+
+/** The property's view through its read+write key. */
+function propertyList(url: string) {
+  return async (h: Harness, t: SecTenant): Promise<unknown> => {
+    const response = await h.inject({
+      method: 'GET',
+      url,
+      headers: { 'x-api-key': t.pk.readWrite },
+    });
+    if (response.statusCode !== 200) throw new Error(`state ${url}: ${response.body}`);
+    return JSON.parse(response.body) as unknown;
+  };
+}
+
+const games = ownerList((t) => `/api/games?org_id=${t.org.id}`);
+const streams = ownerList((t) => `/api/streams?org_id=${t.org.id}`);
+const voucherSets = ownerList((t) => `/api/voucher-sets?org_id=${t.org.id}`);
+const apiKeys = ownerList((t) => `/api/org-api-keys?org_id=${t.org.id}`);
+const members = ownerList((t) => `/api/organizations/${t.org.id}/members`);
+const invitations = ownerList((t) => `/api/organizations/${t.org.id}/invitations`);
+const propertyKeys = ownerList(
+  (t) => `/api/functions/list-api-keys?property_id=${t.objects.property}`,
+);
+const players = propertyList('/api/players?order=id.asc');
+
+const email = () => `${unique('sec')}@example.test`;
+const password = () => `pw-${randomBytes(8).toString('hex')}`;
+
+const PUBLIC_NO_TENANT = 'no credential and no tenant object: nothing to aim at another tenant';
+const CAPABILITY =
+  'public by the DailyPlay spec: the token in the request is the whole credential, so there is ' +
+  'no credential of one tenant to aim at another';
+
+export const ROUTES: readonly RouteSpec[] = [
+  // --- system and sign-in -------------------------------------------------------------------
+  {
+    operationId: 'system.health',
+    method: 'GET',
+    path: '/healthz',
+    area: 'accounts',
+    auth: { kind: 'public', reason: 'liveness probe for the orchestrator' },
+    request: () => ({ url: '/healthz' }),
+    tenant: { exempt: 'no tenant data' },
+  },
+  {
+    operationId: 'system.ready',
+    method: 'GET',
+    path: '/readyz',
+    area: 'accounts',
+    auth: { kind: 'public', reason: 'readiness probe for the orchestrator' },
+    request: () => ({ url: '/readyz' }),
+    tenant: { exempt: 'no tenant data' },
+  },
+  {
+    operationId: 'auth.login',
+    method: 'POST',
+    path: '/api/auth/login',
+    area: 'accounts',
+    auth: { kind: 'public', reason: 'exchanges an email and password for a login token' },
+    request: () => ({ url: '/api/auth/login', payload: { email: email(), password: password() } }),
+    tenant: { exempt: PUBLIC_NO_TENANT },
+  },
+  {
+    operationId: 'auth.logout',
+    method: 'POST',
+    path: '/api/auth/logout',
+    area: 'accounts',
+    auth: { kind: 'signedIn' },
+    freshCaller: true,
+    request: () => ({ url: '/api/auth/logout' }),
+    tenant: { exempt: "ends the caller's own login token" },
+  },
+  {
+    operationId: 'auth.me',
+    method: 'GET',
+    path: '/api/auth/me',
+    area: 'accounts',
+    auth: { kind: 'signedIn' },
+    request: () => ({ url: '/api/auth/me' }),
+    tenant: { exempt: "the caller's own user and memberships" },
+  },
+  {
+    operationId: 'auth.signup',
+    method: 'POST',
+    path: '/api/auth/signup',
+    area: 'accounts',
+    auth: { kind: 'public', reason: 'creates a new account' },
+    request: () => ({ url: '/api/auth/signup', payload: { email: email(), password: password() } }),
+    tenant: { exempt: PUBLIC_NO_TENANT },
+  },
+  {
+    operationId: 'auth.changePassword',
+    method: 'POST',
+    path: '/api/auth/password',
+    area: 'accounts',
+    auth: { kind: 'signedIn' },
+    freshCaller: true,
+    request: (o) => ({
+      url: '/api/auth/password',
+      payload: { current_password: o.password, new_password: password() },
+    }),
+    tenant: { exempt: "the caller's own password" },
+  },
+  {
+    operationId: 'auth.requestPasswordReset',
+    method: 'POST',
+    path: '/api/auth/password-reset',
+    area: 'accounts',
+    auth: { kind: 'public', reason: 'a forgotten password is the reason to call it' },
+    request: () => ({ url: '/api/auth/password-reset', payload: { email: email() } }),
+    tenant: { exempt: 'answers the same for every address by design' },
+  },
+  {
+    operationId: 'auth.confirmPasswordReset',
+    method: 'POST',
+    path: '/api/auth/password-reset/confirm',
+    area: 'accounts',
+    auth: { kind: 'public', reason: 'the mailed reset token is the credential' },
+    request: () => ({
+      url: '/api/auth/password-reset/confirm',
+      payload: { token: randomBytes(32).toString('base64url'), new_password: password() },
+    }),
+    tenant: { exempt: 'the mailed reset token is the only credential; no tenant object' },
+  },
+  {
+    operationId: 'auth.verifyEmail',
+    method: 'POST',
+    path: '/api/auth/verify-email',
+    area: 'accounts',
+    auth: { kind: 'public', reason: 'the mailed sign-up token is the credential' },
+    request: () => ({
+      url: '/api/auth/verify-email',
+      payload: { token: randomBytes(32).toString('base64url'), password: password() },
+    }),
+    tenant: { exempt: 'the mailed sign-up token is the only credential; no tenant object' },
+  },
+
+  // --- organization members and invitations -------------------------------------------------
+  {
+    operationId: 'members.list',
+    method: 'GET',
+    path: '/api/organizations/{orgId}/members',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/organizations/${o.org}/members` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'members.update',
+    method: 'PATCH',
+    path: '/api/organizations/{orgId}/members/{userId}',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: `/api/organizations/${o.org}/members/${o.member}`,
+      payload: { role: 'Viewer' },
+    }),
+    tenant: ['org', 'member'],
+    state: members,
+  },
+  {
+    operationId: 'members.remove',
+    method: 'DELETE',
+    path: '/api/organizations/{orgId}/members/{userId}',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/organizations/${o.org}/members/${o.member}` }),
+    tenant: ['org', 'member'],
+    fresh: ['member'],
+    state: members,
+  },
+  {
+    operationId: 'invitations.create',
+    method: 'POST',
+    path: '/api/organizations/{orgId}/invitations',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: `/api/organizations/${o.org}/invitations`,
+      payload: { email: email(), role: 'Viewer' },
+    }),
+    tenant: ['org'],
+    state: invitations,
+  },
+  {
+    operationId: 'invitations.list',
+    method: 'GET',
+    path: '/api/organizations/{orgId}/invitations',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/organizations/${o.org}/invitations` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'invitations.revoke',
+    method: 'DELETE',
+    path: '/api/organizations/{orgId}/invitations/{id}',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/organizations/${o.org}/invitations/${o.invitation}` }),
+    tenant: ['org', 'invitation'],
+    fresh: ['invitation'],
+    state: invitations,
+  },
+  {
+    operationId: 'invitations.accept',
+    method: 'POST',
+    path: '/api/invitations/accept',
+    area: 'accounts',
+    auth: { kind: 'signedIn' },
+    freshCaller: true,
+    prepare: async (h, t, caller) => ({
+      invitationToken: (await inviteWithToken(h, t.users.Owner, t.org.id, caller.email)).token,
+    }),
+    request: (o) => ({ url: '/api/invitations/accept', payload: { token: o.invitationToken } }),
+    tenant: {
+      exempt:
+        'the mailed token is the capability and must match the caller’s address; the invitee ' +
+        'belongs to no tenant yet',
+    },
+  },
+
+  // --- DailyPlay keys (dashboard) -----------------------------------------------------------
+  {
+    operationId: 'listApiKeys',
+    method: 'GET',
+    path: '/api/org-api-keys',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/org-api-keys?org_id=${o.org}` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'createApiKey',
+    method: 'POST',
+    path: '/api/org-api-keys',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: '/api/org-api-keys', payload: { org_id: o.org, name: unique('Key') } }),
+    tenant: ['org'],
+    state: apiKeys,
+  },
+  {
+    operationId: 'updateApiKey',
+    method: 'PATCH',
+    path: '/api/org-api-keys',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: '/api/org-api-keys',
+      payload: { id: o.apiKey, org_id: o.org, name: 'Renamed key' },
+    }),
+    tenant: ['org', 'apiKey'],
+    state: apiKeys,
+  },
+  {
+    operationId: 'deleteApiKey',
+    method: 'DELETE',
+    path: '/api/org-api-keys',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/org-api-keys?id=${o.apiKey}&org_id=${o.org}` }),
+    tenant: ['org', 'apiKey'],
+    fresh: ['apiKey'],
+    state: apiKeys,
+  },
+  {
+    operationId: 'listApiKeyUsage',
+    method: 'GET',
+    path: '/api/org-api-keys/usage',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/org-api-keys/usage?org_id=${o.org}` }),
+    tenant: ['org'],
+  },
+
+  // --- properties and pk_ keys (dashboard) --------------------------------------------------
+  {
+    operationId: 'properties.create',
+    method: 'POST',
+    path: '/api/properties',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: '/api/properties',
+      payload: { org_id: o.org, name: unique('Casino') },
+    }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'properties.list',
+    method: 'GET',
+    path: '/api/properties',
+    area: 'accounts',
+    auth: { kind: 'signedIn' },
+    request: () => ({ url: '/api/properties' }),
+    tenant: {
+      exempt:
+        "lists the caller's own properties; org_id is a filter (another organization's yields nothing)",
+    },
+  },
+  {
+    operationId: 'propertyKeys.create',
+    method: 'POST',
+    path: '/api/functions/create-api-key',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: '/api/functions/create-api-key',
+      payload: { property_id: o.property, name: unique('pk') },
+    }),
+    tenant: ['property'],
+    state: propertyKeys,
+  },
+  {
+    operationId: 'propertyKeys.revoke',
+    method: 'POST',
+    path: '/api/functions/revoke-api-key',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: '/api/functions/revoke-api-key', payload: { id: o.propertyKey } }),
+    tenant: ['propertyKey'],
+    fresh: ['propertyKey'],
+    state: propertyKeys,
+  },
+  {
+    operationId: 'propertyKeys.list',
+    method: 'GET',
+    path: '/api/functions/list-api-keys',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/functions/list-api-keys?property_id=${o.property}` }),
+    tenant: ['property'],
+  },
+
+  // --- games, streams, prizes, vouchers, analytics ------------------------------------------
+  {
+    operationId: 'games.list',
+    method: 'GET',
+    path: '/api/games',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/games?org_id=${o.org}` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'games.create',
+    method: 'POST',
+    path: '/api/games',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({ url: '/api/games', payload: { org_id: o.org, title: 'New game' } }),
+    tenant: ['org'],
+    state: games,
+  },
+  {
+    operationId: 'games.get',
+    method: 'GET',
+    path: '/api/games/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/games/${o.game}?org_id=${o.org}` }),
+    tenant: ['org', 'game'],
+  },
+  {
+    operationId: 'games.update',
+    method: 'PATCH',
+    path: '/api/games/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({ url: `/api/games/${o.game}`, payload: { org_id: o.org, title: 'Renamed' } }),
+    tenant: ['org', 'game'],
+    looseFields: ['config'],
+    state: games,
+  },
+  {
+    operationId: 'games.delete',
+    method: 'DELETE',
+    path: '/api/games/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({ url: `/api/games/${o.game}?org_id=${o.org}` }),
+    tenant: ['org', 'game'],
+    fresh: ['game'],
+    state: games,
+  },
+  {
+    operationId: 'streams.list',
+    method: 'GET',
+    path: '/api/streams',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/streams?org_id=${o.org}` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'streams.create',
+    method: 'POST',
+    path: '/api/streams',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: '/api/streams',
+      payload: { org_id: o.org, name: unique('Stream'), game_ids: [] },
+    }),
+    // game_ids naming another organization's game is a 400 that names them (streams.test.ts).
+    tenant: ['org'],
+    state: streams,
+  },
+  {
+    operationId: 'streams.get',
+    method: 'GET',
+    path: '/api/streams/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/streams/${o.stream}?org_id=${o.org}` }),
+    tenant: ['org', 'stream'],
+  },
+  {
+    operationId: 'streams.update',
+    method: 'PATCH',
+    path: '/api/streams/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/streams/${o.stream}`,
+      payload: { org_id: o.org, description: 'Changed' },
+    }),
+    tenant: ['org', 'stream'],
+    state: streams,
+  },
+  {
+    operationId: 'streams.delete',
+    method: 'DELETE',
+    path: '/api/streams/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({ url: `/api/streams/${o.stream}?org_id=${o.org}` }),
+    tenant: ['org', 'stream'],
+    fresh: ['stream'],
+    state: streams,
+  },
+  {
+    operationId: 'streams.rotateIdentitySecret',
+    method: 'POST',
+    path: '/api/streams/{id}/identity-secret',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/streams/${o.stream}/identity-secret`,
+      payload: { org_id: o.org },
+    }),
+    tenant: ['org', 'stream'],
+    state: streams,
+  },
+  {
+    operationId: 'prizes.list',
+    method: 'GET',
+    path: '/api/games/{gameId}/prizes',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/games/${o.game}/prizes?org_id=${o.org}` }),
+    tenant: ['org', 'game'],
+  },
+  {
+    operationId: 'prizes.replace',
+    method: 'PUT',
+    path: '/api/games/{gameId}/prizes',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/games/${o.game}/prizes`,
+      payload: { org_id: o.org, slots: [{ name: 'Nothing', type: 'no_prize', win_chance: 100 }] },
+    }),
+    tenant: ['org', 'game'],
+    fresh: ['game'],
+  },
+  {
+    operationId: 'voucherSets.list',
+    method: 'GET',
+    path: '/api/voucher-sets',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/voucher-sets?org_id=${o.org}` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'voucherSets.create',
+    method: 'POST',
+    path: '/api/voucher-sets',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({ url: '/api/voucher-sets', payload: { org_id: o.org, name: unique('Set') } }),
+    tenant: ['org'],
+    state: voucherSets,
+  },
+  {
+    operationId: 'voucherSets.get',
+    method: 'GET',
+    path: '/api/voucher-sets/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/voucher-sets/${o.voucherSet}?org_id=${o.org}` }),
+    tenant: ['org', 'voucherSet'],
+  },
+  {
+    operationId: 'voucherSets.update',
+    method: 'PATCH',
+    path: '/api/voucher-sets/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/voucher-sets/${o.voucherSet}?org_id=${o.org}`,
+      payload: { name: 'Renamed set' },
+    }),
+    tenant: ['org', 'voucherSet'],
+    state: voucherSets,
+  },
+  {
+    operationId: 'voucherSets.delete',
+    method: 'DELETE',
+    path: '/api/voucher-sets/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({ url: `/api/voucher-sets/${o.voucherSet}?org_id=${o.org}` }),
+    tenant: ['org', 'voucherSet'],
+    fresh: ['voucherSet'],
+    state: voucherSets,
+  },
+  {
+    operationId: 'voucherCodes.list',
+    method: 'GET',
+    path: '/api/voucher-sets/{id}/codes',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/voucher-sets/${o.voucherSet}/codes?org_id=${o.org}` }),
+    tenant: ['org', 'voucherSet'],
+  },
+  {
+    operationId: 'voucherCodes.upload',
+    method: 'POST',
+    path: '/api/voucher-sets/{id}/codes',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/voucher-sets/${o.voucherSet}/codes?org_id=${o.org}`,
+      payload: { codes: [unique('CODE').toUpperCase()] },
+    }),
+    tenant: ['org', 'voucherSet'],
+    state: voucherSets,
+  },
+  {
+    operationId: 'voucherCodes.generate',
+    method: 'POST',
+    path: '/api/voucher-sets/{id}/generate',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/voucher-sets/${o.voucherSet}/generate?org_id=${o.org}`,
+      payload: { count: 2 },
+    }),
+    tenant: ['org', 'voucherSet'],
+    state: voucherSets,
+  },
+  {
+    operationId: 'analytics.plays',
+    method: 'GET',
+    path: '/api/analytics/plays',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/analytics/plays?org_id=${o.org}` }),
+    // game_id and stream_id narrow the caller's own organization's plays (filters).
+    tenant: ['org'],
+  },
+
+  // --- DailyPlay sessions (dpk_ keys and public) ----------------------------------------------
+  {
+    operationId: 'createSession',
+    method: 'POST',
+    path: '/api/org-api-keys?action=create-session',
+    area: 'integrations',
+    auth: { kind: 'dpk', scoped: true },
+    request: (o) => ({
+      url: '/api/org-api-keys?action=create-session',
+      payload: { game_id: o.game },
+    }),
+    tenant: ['game'],
+  },
+  {
+    operationId: 'createSessionAlias',
+    method: 'POST',
+    path: '/api/org-api-keys/sessions',
+    area: 'integrations',
+    auth: { kind: 'dpk', scoped: true },
+    request: (o) => ({ url: '/api/org-api-keys/sessions', payload: { stream_id: o.stream } }),
+    tenant: ['stream'],
+  },
+  {
+    operationId: 'listSessionsAlias',
+    method: 'GET',
+    path: '/api/org-api-keys/sessions',
+    area: 'integrations',
+    auth: { kind: 'dpk', scoped: false },
+    request: () => ({ url: '/api/org-api-keys/sessions' }),
+    tenant: { exempt: "lists the key's own organization; game_id and stream_id are filters" },
+  },
+  {
+    operationId: 'validateSession',
+    method: 'GET',
+    path: '/api/org-api-keys?action=validate-session&token={token}',
+    area: 'integrations',
+    auth: { kind: 'public', reason: CAPABILITY },
+    request: (o) => ({ url: `/api/org-api-keys?action=validate-session&token=${o.session}` }),
+    tenant: { exempt: CAPABILITY },
+    ids: ['session'],
+  },
+  {
+    operationId: 'consumeSession',
+    method: 'POST',
+    path: '/api/org-api-keys?action=consume-session',
+    area: 'integrations',
+    auth: { kind: 'public', reason: CAPABILITY },
+    request: (o) => ({
+      url: '/api/org-api-keys?action=consume-session',
+      payload: { token: o.session },
+    }),
+    tenant: { exempt: CAPABILITY },
+    ids: ['session'],
+    fresh: ['session'],
+  },
+  {
+    operationId: 'revokeSession',
+    method: 'POST',
+    path: '/api/org-api-keys?action=revoke-session',
+    area: 'integrations',
+    auth: { kind: 'dpk', scoped: true },
+    request: (o) => ({
+      url: '/api/org-api-keys?action=revoke-session',
+      payload: { token: o.session },
+    }),
+    tenant: ['session'],
+    fresh: ['session'],
+  },
+  {
+    operationId: 'listSessions',
+    method: 'GET',
+    path: '/api/org-api-keys?action=list-sessions',
+    area: 'integrations',
+    auth: { kind: 'dpk', scoped: false },
+    request: () => ({ url: '/api/org-api-keys?action=list-sessions' }),
+    tenant: { exempt: "lists the key's own organization; game_id and stream_id are filters" },
+  },
+
+  // --- play API (public, by session token or signed draw token) -----------------------------
+  {
+    operationId: 'plays.start',
+    method: 'POST',
+    path: '/play/api/start',
+    area: 'integrations',
+    auth: { kind: 'public', reason: CAPABILITY },
+    request: (o) => ({
+      url: '/play/api/start',
+      payload: { session_token: o.session, game_id: o.game },
+    }),
+    tenant: { exempt: CAPABILITY },
+    ids: ['session', 'game'],
+    fresh: ['session'],
+  },
+  {
+    operationId: 'plays.complete',
+    method: 'POST',
+    path: '/play/api/plays/{id}/complete',
+    area: 'integrations',
+    auth: { kind: 'public', reason: "the player's cookie names the play's player; no login" },
+    request: () => ({ url: '/play/api/plays/1/complete', payload: { duration_ms: 1000 } }),
+    tenant: { exempt: "another player's play is 404 by the player cookie (plays.test.ts)" },
+  },
+  {
+    operationId: 'plays.claim',
+    method: 'POST',
+    path: '/play/api/claim',
+    area: 'integrations',
+    auth: { kind: 'public', reason: 'the signed draw token is the credential' },
+    request: () => ({ url: '/play/api/claim', payload: { draw_token: 'not-a-draw-token' } }),
+    tenant: { exempt: 'the signed draw token is the only credential and names its own draw' },
+  },
+
+  // --- PlayerOS (pk_ keys, or a member's bearer token + X-Property-Id) ----------------------
+  {
+    operationId: 'players.get',
+    method: 'GET',
+    path: '/api/players/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/players/${o.player}` }),
+    tenant: ['property', 'player'],
+  },
+  {
+    operationId: 'players.update',
+    method: 'PATCH',
+    path: '/api/players/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/players/${o.player}`, payload: { first_name: 'Renamed' } }),
+    tenant: ['property', 'player'],
+    state: players,
+  },
+  {
+    operationId: 'players.delete',
+    method: 'DELETE',
+    path: '/api/players/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/players/${o.player}` }),
+    tenant: ['property', 'player'],
+    fresh: ['player'],
+    state: players,
+  },
+  {
+    operationId: 'players.batchUpsert',
+    method: 'POST',
+    path: '/api/players/batch',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({
+      url: '/api/players/batch',
+      payload: { players: [{ player_id: unique('b') }] },
+    }),
+    tenant: ['property'],
+    state: players,
+  },
+  {
+    operationId: 'tables.list',
+    method: 'GET',
+    path: '/api/{table}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/players?limit=5' }),
+    // Rows are addressed by filters: another property's row matches nothing (a 200, empty).
+    tenant: ['property'],
+  },
+  {
+    operationId: 'tables.insert',
+    method: 'POST',
+    path: '/api/{table}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({ url: '/api/players', payload: { player_id: unique('t') } }),
+    tenant: ['property'],
+    acceptsArray: true,
+    state: players,
+  },
+  {
+    operationId: 'tables.update',
+    method: 'PATCH',
+    path: '/api/{table}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/players?id=eq.${o.player}`, payload: { first_name: 'Tabled' } }),
+    tenant: ['property'],
+    ids: ['property', 'player'],
+    state: players,
+  },
+  {
+    operationId: 'tables.delete',
+    method: 'DELETE',
+    path: '/api/{table}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/players?id=eq.${o.player}` }),
+    tenant: ['property'],
+    ids: ['property', 'player'],
+    fresh: ['player'],
+    state: players,
+  },
+];
+
+export const routesOf = (area: RouteSpec['area']) => ROUTES.filter((spec) => spec.area === area);
