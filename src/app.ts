@@ -69,6 +69,13 @@ export async function buildApp(deps: Deps): Promise<App> {
     ),
   );
   app.addHook('onResponse', recordApiKeyUse(deps));
+  // Any route that reaches the database can answer 503 while it is unreachable (errorHandler):
+  // documented on every one, so the status sent is always a documented one.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema || route.schema.hide || route.url === '/healthz') return;
+    const response = (route.schema.response ?? {}) as Record<string, unknown>;
+    route.schema.response = { 503: { $ref: 'ErrorResponse#' }, ...response };
+  });
 
   // Validate/consume are called from play pages on other origins; nothing here uses cookies,
   // so allowing every origin exposes no ambient credential.

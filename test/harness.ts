@@ -9,6 +9,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { closeDeps, createDeps, createLogger, type Deps } from '../src/deps.ts';
 import type { App } from '../src/http/types.ts';
 import { ManualClock, type ShiftedClock } from '../src/lib/clock.ts';
+import { type SmtpCatcher, startSmtpCatcher } from './smtp.ts';
 
 /** True when the suite runs against the real PostgreSQL + Redis (CI's second run). */
 export const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -100,6 +101,32 @@ export async function createHarness(
       await closeDeps(deps);
     },
   };
+}
+
+export interface MailHarness extends Harness {
+  /** Where the app's mail goes. */
+  smtp: SmtpCatcher;
+}
+
+/** A harness whose mail goes to an SMTP catcher of its own; `close` stops both. */
+export async function createMailHarness(
+  options: Parameters<typeof createHarness>[0] = {},
+): Promise<MailHarness> {
+  const smtp = await startSmtpCatcher();
+  try {
+    const h = await createHarness({ ...options, config: { ...options.config, smtpUrl: smtp.url } });
+    return {
+      ...h,
+      smtp,
+      async close() {
+        await h.close();
+        await smtp.close();
+      },
+    };
+  } catch (error) {
+    await smtp.close();
+    throw error;
+  }
 }
 
 export function json<T = Record<string, unknown>>(response: LightMyRequestResponse): T {

@@ -2,9 +2,8 @@ import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fa
 import type { Deps } from '../deps.ts';
 import { AppError } from '../lib/errors.ts';
 import { authenticateApiKey, type ApiKeyContext } from '../modules/api-keys/index.ts';
-import type { RateDecision } from './rate-limit.ts';
 import { authenticateBearer, type UserRow } from '../modules/users/index.ts';
-import { enforceUserRateLimit } from './rate-guard.ts';
+import { enforceUserRateLimit, rateLimited, setRateHeaders } from './rate-guard.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,22 +46,6 @@ export function currentApiKey(request: FastifyRequest): ApiKeyContext {
   return request.apiKey;
 }
 
-function setRateHeaders(reply: FastifyReply, limit: number, remaining: number, reset: number) {
-  reply.header('RateLimit-Limit', limit);
-  reply.header('RateLimit-Remaining', remaining);
-  reply.header('RateLimit-Reset', reset);
-}
-
-function rateLimited(reply: FastifyReply, decision: RateDecision & { allowed: false }): AppError {
-  setRateHeaders(reply, decision.limit, 0, decision.retryAfterSeconds);
-  reply.header('Retry-After', decision.retryAfterSeconds);
-  return new AppError(
-    'rate_limited',
-    `Rate limit exceeded: ${decision.limit} requests per ${decision.window}`,
-    { retry_after: decision.retryAfterSeconds, window: decision.window },
-  );
-}
-
 /**
  * Server-to-server routes: `x-api-key: dpk_…`, then the key's per-minute and per-day limits.
  * Authentication runs before the body is parsed, so refused callers cost no parsing.
@@ -92,7 +75,7 @@ export function requireApiKey(deps: Deps, action: string): onRequestAsyncHookHan
     ]);
     request.apiKeyAudit = { key, action, refused: !decision.allowed };
     if (!decision.allowed) throw rateLimited(reply, decision);
-    setRateHeaders(reply, decision.limit, decision.remaining, decision.resetSeconds);
+    setRateHeaders(reply, decision);
     request.apiKey = key;
   };
 }

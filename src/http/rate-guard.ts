@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../lib/errors.ts';
-import type { RateWindow } from './rate-limit.ts';
+import type { RateDecision, RateWindow } from './rate-limit.ts';
 
 /**
  * Counts one request of `subject` against `windows` (deps.rateLimiter) and answers like every
@@ -16,19 +16,33 @@ export async function enforceRateLimit(
   windows: readonly RateWindow[],
 ): Promise<void> {
   const decision = await deps.rateLimiter.take(subject, windows);
-  if (!decision.allowed) {
-    reply.header('RateLimit-Limit', decision.limit);
-    reply.header('RateLimit-Remaining', 0);
-    reply.header('RateLimit-Reset', decision.retryAfterSeconds);
-    throw new AppError(
-      'rate_limited',
-      `Rate limit exceeded: ${decision.limit} requests per ${decision.window}`,
-      { retry_after: decision.retryAfterSeconds, window: decision.window },
-    );
-  }
+  if (!decision.allowed) throw rateLimited(reply, decision);
+  setRateHeaders(reply, decision);
+}
+
+/** `RateLimit-Limit/Remaining/Reset` of an allowed request. */
+export function setRateHeaders(
+  reply: FastifyReply,
+  decision: RateDecision & { allowed: true },
+): void {
   reply.header('RateLimit-Limit', decision.limit);
   reply.header('RateLimit-Remaining', decision.remaining);
   reply.header('RateLimit-Reset', decision.resetSeconds);
+}
+
+/** The 429 of a refused request, its headers set (`Retry-After` comes from `retry_after`). */
+export function rateLimited(
+  reply: FastifyReply,
+  decision: RateDecision & { allowed: false },
+): AppError {
+  reply.header('RateLimit-Limit', decision.limit);
+  reply.header('RateLimit-Remaining', 0);
+  reply.header('RateLimit-Reset', decision.retryAfterSeconds);
+  return new AppError(
+    'rate_limited',
+    `Rate limit exceeded: ${decision.limit} requests per ${decision.window}`,
+    { retry_after: decision.retryAfterSeconds, window: decision.window },
+  );
 }
 
 /** A user's bearer tokens together: `USER_RATE_LIMIT_PER_MINUTE` per user. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useSilentRedis } from '../../test/silent-redis.ts';
 import { ManualClock } from '../lib/clock.ts';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 
@@ -113,41 +113,10 @@ if (redis) {
 }
 
 describe('Redis limiter release when Redis is down', () => {
-  const sockets = new Set<Socket>();
-  const silentServer = createServer((socket) => {
-    sockets.add(socket);
-    socket.resume();
-  });
-  let silent: Redis;
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
-    const address = silentServer.address();
-    if (typeof address !== 'object' || !address) throw new Error('no port');
-    silent = new Redis(address.port, '127.0.0.1', {
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      enableAutoPipelining: true,
-      enableReadyCheck: false,
-      disableClientInfo: true,
-      protocol: 2,
-    });
-    await new Promise((resolve) => silent.once('ready', resolve));
-  });
-  afterAll(async () => {
-    silent.disconnect();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silentServer.close(resolve));
-  });
+  const silent = useSilentRedis({ enableAutoPipelining: true });
 
   it('releases in-process, like take falls back in-process', async () => {
-    const errors: unknown[] = [];
-    const limiter = new RedisRateLimiter(
-      silent,
-      'playloop:silent:',
-      start(),
-      (error) => errors.push(error),
-      { timeoutMs: 100, pauseMs: 60_000 },
-    );
+    const { limiter, errors } = silent.limiter(start(), { timeoutMs: 100, pauseMs: 60_000 });
     // The first call waits for the deadline; the rest are decided in-process while paused.
     const at = await takeAt(limiter, 's', 1, 100);
     expect(await limiter.take('s', windows(1, 100))).toMatchObject({ allowed: false });

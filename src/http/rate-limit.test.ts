@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant } from '../../test/factories.ts';
 import { createHarness, errorBody, type Harness } from '../../test/harness.ts';
+import { useSilentRedis } from '../../test/silent-redis.ts';
 import { ManualClock } from '../lib/clock.ts';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.ts';
 
@@ -97,34 +97,8 @@ describe.each(limiters)('%s limiter', (_name, make) => {
 });
 
 describe('Redis limiter when Redis stops answering', () => {
-  // A TCP server that accepts and reads but never answers: a stopped or partitioned Redis.
-  const sockets = new Set<Socket>();
-  const silentServer = createServer((socket) => {
-    sockets.add(socket);
-    socket.resume();
-  });
-  let silent: Redis;
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
-    const address = silentServer.address();
-    if (typeof address !== 'object' || !address) throw new Error('no port');
-    // The options of deps.ts, plus no handshake (HELLO, CLIENT SETINFO, INFO): the silent
-    // server would never answer it, and the client would never become ready.
-    silent = new Redis(address.port, '127.0.0.1', {
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      enableAutoPipelining: true,
-      enableReadyCheck: false,
-      disableClientInfo: true,
-      protocol: 2,
-    });
-    await new Promise((resolve) => silent.once('ready', resolve));
-  });
-  afterAll(async () => {
-    silent.disconnect();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silentServer.close(resolve));
-  });
+  // The options of deps.ts, on a Redis that never answers.
+  const silent = useSilentRedis({ enableAutoPipelining: true });
 
   const timed = async <T>(work: Promise<T>): Promise<[T, number]> => {
     const started = performance.now();
@@ -133,14 +107,7 @@ describe('Redis limiter when Redis stops answering', () => {
   };
 
   it('decides in-process after the deadline, then skips Redis until one call probes it again', async () => {
-    const errors: unknown[] = [];
-    const limiter = new RedisRateLimiter(
-      silent,
-      'playloop:silent:',
-      start(),
-      (error) => errors.push(error),
-      { timeoutMs: 300, pauseMs: 600 },
-    );
+    const { limiter, errors } = silent.limiter(start(), { timeoutMs: 300, pauseMs: 600 });
     const [first, firstMs] = await timed(limiter.take('s', windows(2, 100)));
     expect(first).toMatchObject({ allowed: true, remaining: 1 });
     expect(firstMs).toBeGreaterThanOrEqual(295);

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { ShiftedClock } from '../../src/lib/clock.ts';
-import { createHarness, type Harness } from '../harness.ts';
-import { type SmtpCatcher, startSmtpCatcher } from '../smtp.ts';
+import { createHarness, createMailHarness, type Harness } from '../harness.ts';
+import type { SmtpCatcher } from '../smtp.ts';
 import { launchChromium, SHOTS } from './chromium.ts';
 
 export interface BrowserServer {
@@ -12,7 +12,7 @@ export interface BrowserServer {
   /** `http://127.0.0.1:<port>`, where the browser reaches the server. */
   base: string;
   browser: Browser;
-  /** Where the server's mail goes; only with `{ mail: true }`. */
+  /** Where the server's mail goes (closed with `h`); only with `{ mail: true }`. */
   smtp: SmtpCatcher;
   /** A new page in a phone-sized, touch context of its own. */
   phone: (locale?: string) => Promise<Page>;
@@ -45,13 +45,15 @@ export function useBrowserServer(options: { mail?: boolean; shots?: string } = {
   } as BrowserServer;
 
   beforeAll(async () => {
-    const smtp = options.mail ? await startSmtpCatcher() : undefined;
-    if (smtp) server.smtp = smtp;
     // The browser runs in real time, so the server's clock must too (tests may still shift it).
-    server.h = await createHarness({
-      clock: new ShiftedClock(),
-      ...(smtp ? { config: { smtpUrl: smtp.url } } : {}),
-    });
+    const clock = new ShiftedClock();
+    if (options.mail) {
+      const h = await createMailHarness({ clock });
+      server.smtp = h.smtp;
+      server.h = h;
+    } else {
+      server.h = await createHarness({ clock });
+    }
     await server.h.app.listen({ host: '127.0.0.1', port: 0 });
     server.base = `http://127.0.0.1:${(server.h.app.server.address() as AddressInfo).port}`;
     server.browser = await launchChromium();
@@ -60,7 +62,6 @@ export function useBrowserServer(options: { mail?: boolean; shots?: string } = {
   afterAll(async () => {
     await server.browser?.close();
     await server.h?.close();
-    await server.smtp?.close();
   });
 
   return server;

@@ -20,7 +20,9 @@ const post = (url: string, payload: object) => web.h.inject({ method: 'POST', ur
 async function signUpAndGetLink(email: string, password: string, extra: object = {}) {
   const response = await post('/api/auth/signup', { email, password, ...extra });
   expect(response.statusCode, response.body).toBe(202);
-  const mail = await web.smtp.waitFor((m) => m.to.includes(email) && m.text.includes('/verify-email'));
+  const mail = await web.smtp.waitFor(
+    (m) => m.to.includes(email) && m.text.includes('/verify-email'),
+  );
   const link = new URL(/https?:\/\/\S+/.exec(mail.text)![0]);
   expect(`${link.origin}${link.pathname}`).toBe('http://playloop.test/verify-email');
   return `${web.base}${link.pathname}${link.search}`;

@@ -1,6 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Deps } from '../../src/deps.ts';
-import type { MailMessage } from '../../src/lib/mailer.ts';
 import { createApiKey } from '../../src/modules/api-keys/index.ts';
 import { createGame } from '../../src/modules/games/index.ts';
 import {
@@ -10,16 +8,16 @@ import {
   type Role,
 } from '../../src/modules/organizations/index.ts';
 // Not in the module's index (only its routes create invitations); the seeder needs the mailed link.
-import { createInvitation } from '../../src/modules/organizations/organizations.invitations.ts';
 import { createPlayer } from '../../src/modules/players/index.ts';
 import { replacePrizes } from '../../src/modules/prizes/index.ts';
 import { createProperty } from '../../src/modules/properties/index.ts';
 import { createPropertyKey, type PropertyScope } from '../../src/modules/property-keys/index.ts';
 import { createStream } from '../../src/modules/streams/index.ts';
-import { authenticateBearer, createUser, login } from '../../src/modules/users/index.ts';
+import { createUser, login } from '../../src/modules/users/index.ts';
 import { createVoucherSet, generateVoucherCodes } from '../../src/modules/vouchers/index.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
+import { inviteWithToken } from '../security/route-seed.ts';
 import { recordSecrets } from './figures.ts';
 
 /**
@@ -118,23 +116,9 @@ async function invite(
   orgId: number,
   email: string,
 ): Promise<{ id: string; token: string }> {
-  const mails: MailMessage[] = [];
-  // The services take their dependencies as an argument: this copy catches the mail in process.
-  const deps: Deps = {
-    ...h.deps,
-    mailer: {
-      send: (mail) => {
-        mails.push(mail);
-        return Promise.resolve();
-      },
-    },
-  };
-  const inviter = await authenticateBearer(h.deps, owner.token);
-  const invitation = await createInvitation(deps, inviter, orgId, { email, role: 'Viewer' });
-  const token = /token=([A-Za-z0-9_-]+)/.exec(mails[0]?.text ?? '')?.[1];
-  if (!token) throw new Error('no invitation link in the mail');
-  recordSecrets(token);
-  return { id: invitation.id, token };
+  const invitation = await inviteWithToken(h, owner, orgId, email);
+  recordSecrets(invitation.token);
+  return invitation;
 }
 
 /**

@@ -3,8 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthThrottles } from '../../src/config.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
-import { createHarness, errorBody, type Harness, json, testConfig } from '../harness.ts';
-import { type SmtpCatcher, startSmtpCatcher } from '../smtp.ts';
+import { createMailHarness, errorBody, json, type MailHarness, testConfig } from '../harness.ts';
 
 /**
  * Issue 9 item 4: limits on failed passwords hold under concurrency. Each attempt is counted
@@ -22,21 +21,18 @@ const THROTTLES: AuthThrottles = {
   resetPerAccount: { limit: 3, windowSeconds: 3600 },
 };
 
-let h: Harness;
-let smtp: SmtpCatcher;
+let h: MailHarness;
 
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
   // At an hour boundary, and the clock never moves: every window starts with the file.
-  h = await createHarness({
+  h = await createMailHarness({
     start: new Date('2026-11-22T10:00:00.000Z'),
-    config: { smtpUrl: smtp.url, authThrottles: THROTTLES },
+    config: { authThrottles: THROTTLES },
   });
 });
 
 afterAll(async () => {
   await h?.close();
-  await smtp?.close();
 });
 
 /** A client address of its own for every caller, so tests never share an IP window. */
@@ -160,8 +156,8 @@ describe('password reset under concurrency', () => {
     const user = await makeUser(h);
     const responses = await times(10, () => requestReset(user.email, newIp()));
     expect(tally(responses)).toEqual({ 200: 3, 429: 7 });
-    await smtp.waitFor(() => smtp.to(user.email).length === 3);
-    expect(smtp.to(user.email)).toHaveLength(3);
+    await h.smtp.waitFor(() => h.smtp.to(user.email).length === 3);
+    expect(h.smtp.to(user.email)).toHaveLength(3);
   });
 
   it('accepts exactly 5 of 10 simultaneous reset requests from one address', async () => {
@@ -173,8 +169,8 @@ describe('password reset under concurrency', () => {
   it('lets exactly one of 10 simultaneous confirmations with one link set the password', async () => {
     const user = await makeUser(h);
     expect((await requestReset(user.email, newIp())).statusCode).toBe(200);
-    await smtp.waitFor(() => smtp.to(user.email).length === 1);
-    const token = /token=([A-Za-z0-9_-]+)/.exec(smtp.to(user.email)[0]!.text)?.[1];
+    await h.smtp.waitFor(() => h.smtp.to(user.email).length === 1);
+    const token = /token=([A-Za-z0-9_-]+)/.exec(h.smtp.to(user.email)[0]!.text)?.[1];
     expect(token).toBeDefined();
     const passwords = Array.from({ length: 10 }, (_, i) => `new-password-${i}`);
     const responses = await times(10, (i) =>

@@ -18,10 +18,12 @@ import {
  * call it (credential kind and minimum role or scope), the tenant objects its request names and
  * a valid request; `describeRouteSecurity` turns that into the cases every route must pass:
  * - no credential, and malformed, unknown, revoked or wrong-kind credentials: 401 envelope;
- * - each role below the minimum, a key without the scope: 403; roles at or above: success;
+ * - each role below the minimum, a key without the scope: 403; roles at or above, and a key
+ *   holding only the scope: success;
  * - another tenant's object (made by a second seeded tenant): 404, indistinguishable from an
  *   id never issued, and the other tenant's data unchanged;
- * - malformed ids, bodies of the wrong type, wrongly typed and unknown fields: 4xx envelope.
+ * - malformed ids: 400 validation_failed (a malformed X-Property-Id header: 400 bad_request);
+ * - bodies of the wrong type, wrongly typed and unknown fields: 4xx envelope.
  * One harness and one seeded pair of tenants per test file; nothing here sleeps or times.
  */
 
@@ -290,6 +292,12 @@ function describeOne(spec: RouteSpec, get: () => Context): void {
     }
 
     if (auth.kind === 'property') {
+      it(`succeeds with a pk_ key holding only the ${auth.scope} scope`, async () => {
+        const ctx = get();
+        const o = await allowedObjects(ctx, spec, undefined);
+        expectSuccess(await send(ctx, spec, o, { 'x-api-key': ctx.a.pk[auth.scope] }));
+      });
+
       const lacking = auth.scope === 'read' ? 'write' : 'read';
       it(`answers 403 to a pk_ key with only the ${lacking} scope, changing nothing`, async () => {
         const ctx = get();
@@ -370,14 +378,16 @@ function describeOne(spec: RouteSpec, get: () => Context): void {
 
     for (const kind of spec.ids ?? walled(spec)) {
       for (const value of malformedOf(kind)) {
-        it(`answers 4xx in the envelope to ${kind} ${JSON.stringify(value)}`, async () => {
+        it(`answers 400 in the envelope to ${kind} ${JSON.stringify(value)}`, async () => {
           const ctx = get();
           const o = { ...ctx.a.objects, [kind]: value };
-          const headers =
-            kind === 'property' && auth.kind === 'property'
-              ? memberCredential(spec, ctx.a, 'Owner', o)
-              : topCredential(spec, ctx.a, o);
-          expectClientError(await send(ctx, spec, o, headers));
+          // On PlayerOS routes the property is the X-Property-Id header, not a validated field.
+          const header = kind === 'property' && auth.kind === 'property';
+          const headers = header
+            ? memberCredential(spec, ctx.a, 'Owner', o)
+            : topCredential(spec, ctx.a, o);
+          const code = header ? 'bad_request' : 'validation_failed';
+          expectError(await send(ctx, spec, o, headers), 400, code);
         });
       }
     }

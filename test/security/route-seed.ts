@@ -56,11 +56,12 @@ export function ghostOf(kind: Kind): number | string {
   }
 }
 
-/** Values that are not ids of the kind at all: each must be a 4xx in the envelope. */
+/** Values that are not ids of the kind at all: each must be a 400 (validation_failed). */
 export function malformedOf(kind: Kind): (number | string)[] {
   switch (KIND_TYPE[kind]) {
     case 'int':
-      return ['abc', -1, 0, 2 ** 40, '1.5'];
+      // 2^31 and the infinities: just past a PostgreSQL integer, and numbers no id can be.
+      return ['abc', -1, 0, 2_147_483_648, 2 ** 40, '1.5', 'Infinity', '-Infinity'];
     case 'uuid':
       return ['not-a-uuid', '123', `${randomUUID()}x`];
     case 'text':
@@ -99,6 +100,7 @@ export async function inviteWithToken(
   email: string,
 ): Promise<{ id: string; token: string }> {
   const mails: MailMessage[] = [];
+  // The services take their dependencies as an argument: this copy catches the mail in process.
   const deps: Deps = {
     ...h.deps,
     mailer: {

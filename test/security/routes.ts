@@ -314,11 +314,12 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/api/properties',
     area: 'accounts',
     auth: { kind: 'signedIn' },
-    request: () => ({ url: '/api/properties' }),
+    request: (o) => ({ url: `/api/properties?org_id=${o.org}` }),
     tenant: {
       exempt:
         "lists the caller's own properties; org_id is a filter (another organization's yields nothing)",
     },
+    ids: ['org'],
   },
   {
     operationId: 'propertyKeys.create',

@@ -6,8 +6,15 @@ import {
   type TestUser,
   unique,
 } from '../../../test/factories.ts';
-import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
-import { type CaughtMail, type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
+import {
+  createHarness,
+  createMailHarness,
+  expectError,
+  type Harness,
+  json,
+  type MailHarness,
+} from '../../../test/harness.ts';
+import type { CaughtMail } from '../../../test/smtp.ts';
 import { addMember } from '../organizations/index.ts';
 import { createUser, login } from '../users/index.ts';
 
@@ -31,17 +38,14 @@ interface MemberJson {
   status: string;
 }
 
-let h: Harness;
-let smtp: SmtpCatcher;
+let h: MailHarness;
 
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
-  h = await createHarness({ config: { smtpUrl: smtp.url } });
+  h = await createMailHarness();
 });
 
 afterAll(async () => {
   await h?.close();
-  await smtp?.close();
 });
 
 const newEmail = () => `${unique('invitee')}@example.test`;
@@ -73,14 +77,14 @@ const members = (orgId: number, by: { token: string }) =>
   h.inject({ method: 'GET', url: `/api/organizations/${orgId}/members`, headers: bearer(by) });
 
 async function invited(t: Tenant, email: string, role = 'Editor', by: TestUser = t.owner) {
-  const before = smtp.messages.length;
+  const before = h.smtp.messages.length;
   const response = await invite(t.org.id, by, { email, role });
   expect(response.statusCode, response.body).toBe(200);
   const data = json<{ data: InvitationJson }>(response).data;
   const address = email.toLowerCase();
-  const mail = await smtp.waitFor(
+  const mail = await h.smtp.waitFor(
     (m) =>
-      smtp.messages.indexOf(m) >= before && m.to.some((rcpt) => rcpt.toLowerCase() === address),
+      h.smtp.messages.indexOf(m) >= before && m.to.some((rcpt) => rcpt.toLowerCase() === address),
   );
   return { invitation: data, mail, token: tokenOf(mail) };
 }

@@ -75,13 +75,6 @@ describe('GET /api/organizations/:orgId/members', () => {
       expect.objectContaining({ user_id: viewer.id, role: 'Viewer', status: 'Active' }),
     ]);
   });
-
-  it('answers 404 to someone outside the organization', async () => {
-    const t = await makeTenant(h);
-    const outsider = await makeUser(h);
-    expectError(await list(t.org.id, outsider), 404, 'not_found');
-    expectError(await list(999_999_999, t.owner), 404, 'not_found');
-  });
 });
 
 describe('PATCH /api/organizations/:orgId/members/:userId', () => {
@@ -116,16 +109,6 @@ describe('PATCH /api/organizations/:orgId/members/:userId', () => {
     expectError(await setRole(t.org.id, t.owner.id, 'Viewer', admin), 403, 'forbidden');
     expect(await roleOf(t, t.owner.id)).toBe('Owner');
   });
-
-  it.each(['Editor', 'Analyst', 'Viewer'] as const)(
-    'answers 403 to an %s changing anyone',
-    async (role) => {
-      const t = await makeTenant(h);
-      const actor = await member(t, role);
-      const target = await member(t, 'Viewer');
-      expectError(await setRole(t.org.id, target.id, 'Viewer', actor), 403, 'forbidden');
-    },
-  );
 
   it.each(['Admin', 'Editor', 'Viewer'] as const)(
     'answers 403 to an %s changing their own role',
@@ -216,16 +199,6 @@ describe('DELETE /api/organizations/:orgId/members/:userId', () => {
     expect(await roleOf(t, t.owner.id)).toBe('Owner');
   });
 
-  it.each(['Editor', 'Analyst', 'Viewer'] as const)(
-    'answers 403 to an %s removing someone else',
-    async (role) => {
-      const t = await makeTenant(h);
-      const actor = await member(t, role);
-      const target = await member(t, 'Viewer');
-      expectError(await remove(t.org.id, target.id, actor), 403, 'forbidden');
-    },
-  );
-
   it('lets any member leave', async () => {
     const t = await makeTenant(h);
     const viewer = await member(t, 'Viewer');
@@ -255,58 +228,5 @@ describe('DELETE /api/organizations/:orgId/members/:userId', () => {
       remove(t.org.id, second.id, second),
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
-  });
-});
-
-describe('tenant isolation and authentication', () => {
-  it("answers 404 for another organization's members, on every route", async () => {
-    const a = await makeTenant(h);
-    const b = await makeTenant(h);
-    const aViewer = await member(a, 'Viewer');
-    expectError(await list(a.org.id, b.owner), 404, 'not_found');
-    expectError(await setRole(a.org.id, aViewer.id, 'Editor', b.owner), 404, 'not_found');
-    expectError(await remove(a.org.id, aViewer.id, b.owner), 404, 'not_found');
-    // A's member addressed through B, where B's Owner has every right: not B's member.
-    expectError(await setRole(b.org.id, aViewer.id, 'Editor', b.owner), 404, 'not_found');
-    expectError(await remove(b.org.id, aViewer.id, b.owner), 404, 'not_found');
-    expect(await roleOf(a, aViewer.id)).toBe('Viewer');
-  });
-
-  it.each<[string, string, object | undefined]>([
-    ['GET', '/api/organizations/1/members', undefined],
-    ['PATCH', '/api/organizations/1/members/1', { role: 'Viewer' }],
-    ['DELETE', '/api/organizations/1/members/1', undefined],
-  ])('answers 401 to %s %s without a bearer token', async (method, url, payload) => {
-    const response = await h.inject({
-      method: method as 'GET',
-      url,
-      ...(payload ? { payload } : {}),
-    });
-    expectError(response, 401, 'unauthorized');
-  });
-
-  it('rejects ids that are not numbers with 400', async () => {
-    const t = await makeTenant(h);
-    expectError(
-      await h.inject({ method: 'GET', url: '/api/organizations/x/members', headers: t.owner.auth }),
-      400,
-      'validation_failed',
-    );
-    expectError(await setRole(t.org.id, Number.NaN, 'Viewer', t.owner), 400, 'validation_failed');
-  });
-
-  it('rejects ids beyond a PostgreSQL integer, and infinite ones, with 400 rather than 500', async () => {
-    const t = await makeTenant(h);
-    for (const orgId of ['2147483648', 'Infinity', '-Infinity']) {
-      expectError(
-        await h.inject({
-          method: 'GET',
-          url: `/api/organizations/${orgId}/members`,
-          headers: t.owner.auth,
-        }),
-        400,
-        'validation_failed',
-      );
-    }
   });
 });

@@ -1,20 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser, type TestUser, unique } from '../../../test/factories.ts';
-import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
-import { type CaughtMail, type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
+import {
+  createHarness,
+  createMailHarness,
+  expectError,
+  type Harness,
+  json,
+  type MailHarness,
+} from '../../../test/harness.ts';
+import type { CaughtMail } from '../../../test/smtp.ts';
 import { RESET_REQUESTED } from './accounts.reset.ts';
 
-let h: Harness;
-let smtp: SmtpCatcher;
+let h: MailHarness;
 
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
-  h = await createHarness({ config: { smtpUrl: smtp.url } });
+  h = await createMailHarness();
 });
 
 afterAll(async () => {
   await h?.close();
-  await smtp?.close();
 });
 
 const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
@@ -41,10 +45,10 @@ function linkIn(mail: CaughtMail): URL {
 
 /** Asks for a reset link for the user and returns the token from the mail that arrives. */
 async function mailedResetToken(user: TestUser, asked = user.email): Promise<string> {
-  const before = smtp.to(user.email).length;
+  const before = h.smtp.to(user.email).length;
   expect((await requestReset(asked)).statusCode).toBe(200);
-  await smtp.waitFor(() => smtp.to(user.email).length > before);
-  const mail = smtp.to(user.email).at(-1)!;
+  await h.smtp.waitFor(() => h.smtp.to(user.email).length > before);
+  const mail = h.smtp.to(user.email).at(-1)!;
   return linkIn(mail).searchParams.get('token')!;
 }
 
@@ -56,7 +60,7 @@ describe('POST /api/auth/password-reset', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(json(response)).toEqual({ success: true, message: RESET_REQUESTED });
 
-    const mail = await smtp.waitFor((m) => m.to.includes(user.email));
+    const mail = await h.smtp.waitFor((m) => m.to.includes(user.email));
     expect(mail.subject).toBe('Reset your PlayLoop password');
     expect(mail.from).toContain('no-reply@localhost');
     const link = linkIn(mail);
@@ -85,8 +89,8 @@ describe('POST /api/auth/password-reset', () => {
     expect(unknown.statusCode).toBe(200);
     expect(unknown.body).toBe(known.body);
     // The known address's mail was sent after the unknown one's would have been.
-    await smtp.waitFor((m) => m.to.includes(user.email));
-    expect(smtp.to(nobody)).toEqual([]);
+    await h.smtp.waitFor((m) => m.to.includes(user.email));
+    expect(h.smtp.to(nobody)).toEqual([]);
   });
 
   it('finds the account whatever the letter case of the address', async () => {

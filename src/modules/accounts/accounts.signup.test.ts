@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, unique } from '../../../test/factories.ts';
-import { createHarness, type Harness, json, expectError } from '../../../test/harness.ts';
-import { type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
+import {
+  createHarness,
+  createMailHarness,
+  expectError,
+  type Harness,
+  json,
+  type MailHarness,
+} from '../../../test/harness.ts';
 
 interface SignupJson {
   token: string;
@@ -11,17 +17,14 @@ interface SignupJson {
   organizations: { id: number; name: string; slug: string; role: string }[];
 }
 
-let h: Harness;
-let smtp: SmtpCatcher;
+let h: MailHarness;
 
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
-  h = await createHarness({ config: { smtpUrl: smtp.url } });
+  h = await createMailHarness();
 });
 
 afterAll(async () => {
   await h?.close();
-  await smtp?.close();
 });
 
 const newEmail = () => `${unique('new')}@example.test`;
@@ -37,7 +40,7 @@ async function signedUp(
 ): Promise<SignupJson> {
   const response = await signup(payload);
   expect(response.statusCode, response.body).toBe(202);
-  const mail = await smtp.waitFor(
+  const mail = await h.smtp.waitFor(
     (m) => m.to.includes(payload.email) && m.subject === 'Finish signing up for PlayLoop',
   );
   const verified = await h.inject({
@@ -127,7 +130,7 @@ describe('POST /api/auth/signup', () => {
   });
 
   const tokenOfMailTo = async (email: string) =>
-    tokenOf(await smtp.waitFor((m) => m.to.includes(email)));
+    tokenOf(await h.smtp.waitFor((m) => m.to.includes(email)));
 
   it('joins the organization whose invitation token is given, with the invited role', async () => {
     const a = await makeTenant(h);

@@ -3,27 +3,29 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 import { makeUser, unique } from '../../../test/factories.ts';
-import { createHarness, errorBody, type Harness, onRedis } from '../../../test/harness.ts';
-import { type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
+import {
+  createHarness,
+  createMailHarness,
+  errorBody,
+  type MailHarness,
+  onRedis,
+} from '../../../test/harness.ts';
 
 /** The shipped defaults: 10/min per IP and 5 failures/15 min per account for login, … */
 const DEFAULTS = loadConfig({}).authThrottles;
 
-let h: Harness;
-let smtp: SmtpCatcher;
+let h: MailHarness;
 
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
   // At a quarter-hour boundary, so every window of these tests starts with the test.
-  h = await createHarness({
+  h = await createMailHarness({
     start: new Date('2026-11-22T10:00:00.000Z'),
-    config: { smtpUrl: smtp.url, authThrottles: DEFAULTS },
+    config: { authThrottles: DEFAULTS },
   });
 });
 
 afterAll(async () => {
   await h?.close();
-  await smtp?.close();
 });
 
 /** Moves the clock to the start of the next window of this length: exact `retry_after`s. */
@@ -182,8 +184,8 @@ describe('password reset throttling', () => {
     const known = expectThrottled(await reset(user.email), 3600);
     const unknown = expectThrottled(await reset(nobody), 3600);
     expect(known.error).toBe(unknown.error);
-    await smtp.waitFor(() => smtp.to(user.email).length === 3);
-    expect(smtp.to(user.email)).toHaveLength(3);
+    await h.smtp.waitFor(() => h.smtp.to(user.email).length === 3);
+    expect(h.smtp.to(user.email)).toHaveLength(3);
   });
 
   it('answers 429 to the sixth request from one address in an hour', async () => {

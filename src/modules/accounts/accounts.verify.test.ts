@@ -5,12 +5,14 @@ import { loadConfig } from '../../config.ts';
 import { makeTenant, makeUser, unique } from '../../../test/factories.ts';
 import {
   createHarness,
+  createMailHarness,
   errorBody,
   expectError,
   type Harness,
   json,
+  type MailHarness,
 } from '../../../test/harness.ts';
-import { type CaughtMail, type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
+import type { CaughtMail } from '../../../test/smtp.ts';
 import { createUser } from '../users/index.ts';
 
 /** Issue 9 items 2 and 12b: sign-up proves the address and does not reveal accounts. */
@@ -21,17 +23,14 @@ interface LoginJson {
   organizations: { id: number; name: string; role: string }[];
 }
 
-let h: Harness;
-let smtp: SmtpCatcher;
+let h: MailHarness;
 
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
-  h = await createHarness({ config: { smtpUrl: smtp.url } });
+  h = await createMailHarness();
 });
 
 afterAll(async () => {
   await h?.close();
-  await smtp?.close();
 });
 
 const PASSWORD = 'sign-up-password';
@@ -47,13 +46,13 @@ const login = (email: string, password = PASSWORD) => post('/api/auth/login', { 
 const tokenOf = (mail: CaughtMail) =>
   new URL(/https?:\/\/\S+/.exec(mail.text)![0]).searchParams.get('token')!;
 const mailsTo = (email: string) =>
-  smtp.messages.filter((m) => m.to.some((to) => to.toLowerCase() === email.toLowerCase()));
+  h.smtp.messages.filter((m) => m.to.some((to) => to.toLowerCase() === email.toLowerCase()));
 const waitMails = async (email: string, count: number) => {
-  await smtp.waitFor(() => mailsTo(email).length >= count);
+  await h.smtp.waitFor(() => mailsTo(email).length >= count);
   return mailsTo(email);
 };
 const verifyMailTo = (email: string) =>
-  smtp.waitFor((m) => m.to.includes(email) && m.subject === 'Finish signing up for PlayLoop');
+  h.smtp.waitFor((m) => m.to.includes(email) && m.subject === 'Finish signing up for PlayLoop');
 
 async function emailVerifiedAt(email: string): Promise<Date | null | undefined> {
   const row = await h.deps.database.db
@@ -261,7 +260,7 @@ describe('other proofs of the address', () => {
     const user = await legacyUser();
     expect(await emailVerifiedAt(user.email)).toBeNull();
     await post('/api/auth/password-reset', { email: user.email });
-    const mail = await smtp.waitFor(
+    const mail = await h.smtp.waitFor(
       (m) => m.to.includes(user.email) && m.text.includes('/reset-password'),
     );
     const done = await post('/api/auth/password-reset/confirm', {
@@ -282,7 +281,7 @@ describe('other proofs of the address', () => {
       payload: { email: user.email, role: 'Viewer' },
     });
     expect(invited.statusCode, invited.body).toBe(200);
-    const token = tokenOf(await smtp.waitFor((m) => m.to.includes(user.email)));
+    const token = tokenOf(await h.smtp.waitFor((m) => m.to.includes(user.email)));
     const session = json<{ data: { token: string } }>(await login(user.email)).data.token;
     const accepted = await h.inject({
       method: 'POST',
@@ -303,7 +302,7 @@ describe('other proofs of the address', () => {
       headers: t.owner.auth,
       payload: { email, role: 'Editor' },
     });
-    const token = tokenOf(await smtp.waitFor((m) => m.to.includes(email)));
+    const token = tokenOf(await h.smtp.waitFor((m) => m.to.includes(email)));
     const joined = await signup({ email, password: PASSWORD, invitation_token: token });
     expect(joined.statusCode, joined.body).toBe(200);
     expect(await emailVerifiedAt(email)).toBeInstanceOf(Date);
@@ -319,7 +318,7 @@ describe('sign-up mail throttling per address', () => {
     limited = await createHarness({
       start: new Date('2026-11-22T10:00:00.000Z'),
       config: {
-        smtpUrl: smtp.url,
+        smtpUrl: h.smtp.url,
         authThrottles: { ...h.deps.config.authThrottles, signupPerAccount: RULE },
       },
     });

@@ -7,8 +7,8 @@ import {
   type TestUser,
   unique,
 } from '../../../test/factories.ts';
-import { createHarness, expectError, type Harness, json } from '../../../test/harness.ts';
-import { type CaughtMail, type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
+import { createMailHarness, expectError, json, type MailHarness } from '../../../test/harness.ts';
+import type { CaughtMail } from '../../../test/smtp.ts';
 import { AppError } from '../../lib/errors.ts';
 import { quoteName, requireDisplayName } from '../../lib/display-name.ts';
 import { createApiKey } from '../api-keys/index.ts';
@@ -25,14 +25,11 @@ interface InvitationJson {
 const PER_USER = 3;
 const PER_ORG = 5;
 
-let h: Harness;
-let smtp: SmtpCatcher;
+let h: MailHarness;
 
 beforeAll(async () => {
-  smtp = await startSmtpCatcher();
-  h = await createHarness({
+  h = await createMailHarness({
     config: {
-      smtpUrl: smtp.url,
       inviteThrottles: {
         perUser: { limit: PER_USER, windowSeconds: 3600 },
         perOrg: { limit: PER_ORG, windowSeconds: 86_400 },
@@ -43,7 +40,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  await smtp?.close();
 });
 
 const newEmail = () => `${unique('invitee')}@example.test`;
@@ -57,13 +53,23 @@ const invite = (orgId: number, by: TestUser, email: string, role = 'Viewer') =>
   });
 
 async function invitedMail(t: { org: { id: number } }, by: TestUser, email: string) {
-  const before = smtp.messages.length;
+  const before = h.smtp.messages.length;
   const response = await invite(t.org.id, by, email);
   expect(response.statusCode, response.body).toBe(200);
-  const mail = await smtp.waitFor(
-    (m) => smtp.messages.indexOf(m) >= before && m.to.includes(email.toLowerCase()),
+  const mail = await h.smtp.waitFor(
+    (m) => h.smtp.messages.indexOf(m) >= before && m.to.includes(email.toLowerCase()),
   );
   return { invitation: json<{ data: InvitationJson }>(response).data, mail };
+}
+
+/** The organization's invitations, as its owner lists them. */
+async function invitationsOf(t: { org: { id: number }; owner: TestUser }) {
+  const response = await h.inject({
+    method: 'GET',
+    url: `/api/organizations/${t.org.id}/invitations`,
+    headers: t.owner.auth,
+  });
+  return json<{ data: InvitationJson[] }>(response).data;
 }
 
 function tokenOf(mail: CaughtMail): string {
@@ -161,21 +167,15 @@ describe('invitation throttles', () => {
     const email = newEmail();
     // Re-sending to one address counts like inviting new ones.
     for (let i = 0; i < PER_USER; i++) await invitedMail(t, t.owner, email);
-    const before = smtp.messages.length;
+    const before = h.smtp.messages.length;
     const refused = await invite(t.org.id, t.owner, email);
     const body = expectError(refused, 429, 'rate_limited');
     expect(body.retry_after).toBeGreaterThan(0);
     expectError(await invite(t.org.id, t.owner, newEmail()), 429, 'rate_limited');
     // The mail is sent before the answer, so a refusal that had mailed would show here already.
-    expect(smtp.messages.length).toBe(before);
+    expect(h.smtp.messages.length).toBe(before);
     // Nothing was stored either: the last accepted invitation is still the pending one.
-    const listed = json<{ data: InvitationJson[] }>(
-      await h.inject({
-        method: 'GET',
-        url: `/api/organizations/${t.org.id}/invitations`,
-        headers: t.owner.auth,
-      }),
-    ).data;
+    const listed = await invitationsOf(t);
     expect(listed.map((i) => i.status).sort()).toEqual(['pending', 'revoked', 'revoked']);
 
     // An hour later the user may invite again.
@@ -187,11 +187,11 @@ describe('invitation throttles', () => {
     const t = await makeTenant(h);
     const admins = [await makeUser(h, t.org.id, 'Admin'), await makeUser(h, t.org.id, 'Admin')];
     for (let i = 0; i < PER_ORG; i++) await invitedMail(t, admins[i % 2]!, newEmail());
-    const before = smtp.messages.length;
+    const before = h.smtp.messages.length;
     for (const by of [...admins, t.owner]) {
       expectError(await invite(t.org.id, by, newEmail()), 429, 'rate_limited');
     }
-    expect(smtp.messages.length).toBe(before);
+    expect(h.smtp.messages.length).toBe(before);
     // Another organization's budget is its own.
     const other = await makeTenant(h);
     await invitedMail(other, other.owner, newEmail());
@@ -238,13 +238,7 @@ describe('removing a member', () => {
       payload: { token: tokenOf(mail) },
     });
     expectError(accepted, 410, 'invitation_gone');
-    const listed = json<{ data: InvitationJson[] }>(
-      await h.inject({
-        method: 'GET',
-        url: `/api/organizations/${t.org.id}/invitations`,
-        headers: t.owner.auth,
-      }),
-    ).data;
+    const listed = await invitationsOf(t);
     const status = new Map(listed.map((i) => [i.id, i.status]));
     expect(status.get(invitation.id)).toBe('revoked');
     expect(status.get(second.invitation.id)).toBe('revoked');
@@ -264,13 +258,7 @@ describe('removing a member', () => {
     expect(json<{ data: { revoked_invitation_ids: string[] } }>(response).data).toMatchObject({
       revoked_invitation_ids: [here.invitation.id],
     });
-    const listed = json<{ data: InvitationJson[] }>(
-      await h.inject({
-        method: 'GET',
-        url: `/api/organizations/${other.org.id}/invitations`,
-        headers: other.owner.auth,
-      }),
-    ).data;
+    const listed = await invitationsOf(other);
     expect(listed.find((i) => i.id === there.invitation.id)?.status).toBe('pending');
   });
 

@@ -3,13 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant } from '../../../test/factories.ts';
 import { createHarness, expectError, type Harness, json } from '../../../test/harness.ts';
-import {
-  activeStream,
-  completePlay,
-  playViewOf,
-  prizeWheel,
-  startPlay,
-} from '../../../test/play.ts';
+import { activeStream, completePlay, prizeWheel, startPlay, viewOf } from '../../../test/play.ts';
 import { createGame } from '../games/index.ts';
 
 // Issue 9 item 5: a public stream link believes a player id only when the brand signed it.
@@ -21,13 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-interface View {
-  screen: string;
-  start?: Record<string, unknown>;
-}
-
-const viewOf = (response: LightMyRequestResponse) => playViewOf<View>(response);
 
 /** What the brand's server does: hex HMAC-SHA256 over "<stream_id>.<external_id>.<expires>". */
 const sign = (secret: string, streamId: number, externalId: string, expires: number) =>

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, type Tenant } from '../../../test/factories.ts';
 import { createHarness, type Harness, json } from '../../../test/harness.ts';
 import {
   activeStream,
   completePlay,
-  playViewOf,
+  viewOf,
   prizeWheel,
   sessionToken,
   startPlay,
@@ -23,23 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-interface View {
-  screen: string;
-  error?: string;
-  start?: Record<string, unknown>;
-  play?: { id: number; status: string };
-  prize?: {
-    state: string;
-    draw_token?: string | null;
-    expires_at?: string;
-    slot?: { name: string };
-    name?: string;
-    code?: string | null;
-  };
-}
-
-const viewOf = (response: LightMyRequestResponse) => playViewOf<View>(response);
 
 const page = (url: string, player: string) =>
   h.inject({ method: 'GET', url, cookies: { pl_player: player } });

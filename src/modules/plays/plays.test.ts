@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, type Tenant, unique } from '../../../test/factories.ts';
 import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { prizeWheel, sessionToken, viewOf, voucherSet } from '../../../test/play.ts';
 import { createGame } from '../games/index.ts';
 
 let h: Harness;
@@ -13,34 +13,7 @@ afterAll(async () => {
   await h.close();
 });
 
-interface View {
-  lang: string;
-  screen: string;
-  error?: string;
-  start?: Record<string, unknown>;
-  game?: { id: number; template: string; segments: { label: string }[] };
-  play?: { id: number; status: string };
-}
-
-function viewOf(response: LightMyRequestResponse): View {
-  const match = /<script type="application\/json" id="play-view">([\s\S]*?)<\/script>/.exec(
-    response.body,
-  );
-  if (!match)
-    throw new Error(`no view in page: ${response.statusCode} ${response.body.slice(0, 300)}`);
-  return JSON.parse(match[1]!) as View;
-}
-
-async function tokenFor(t: Tenant, body: Record<string, unknown>): Promise<string> {
-  const response = await h.inject({
-    method: 'POST',
-    url: '/api/org-api-keys?action=create-session',
-    headers: t.keyHeaders,
-    payload: body,
-  });
-  expect(response.statusCode, response.body).toBe(200);
-  return json<{ data: { token: string } }>(response).data.token;
-}
+const tokenFor = (t: Tenant, body: Record<string, unknown>) => sessionToken(h, t, body);
 
 const page = (url: string, player?: string, headers: Record<string, string> = {}) =>
   h.inject({ method: 'GET', url, headers, ...(player ? { cookies: { pl_player: player } } : {}) });
@@ -294,34 +267,10 @@ describe('completing a play', () => {
 describe('prizes through play', () => {
   it('offers a drawn voucher and hands out a code on claim, once', async () => {
     const t = await makeTenant(h);
-    const game = await createGame(h.deps, t.org.id, {
-      title: 'Spin to win',
-      template: 'spin-wheel',
-      prize_enabled: true,
-    });
-    const set = await h.inject({
-      method: 'POST',
-      url: '/api/voucher-sets',
-      headers: t.owner.auth,
-      payload: { org_id: t.org.id, name: 'Summer codes' },
-    });
-    const setId = json<{ data: { id: number } }>(set).data.id;
-    await h.inject({
-      method: 'POST',
-      url: `/api/voucher-sets/${setId}/codes?org_id=${t.org.id}`,
-      headers: t.owner.auth,
-      payload: { codes: ['summer-1'] },
-    });
-    const prizes = await h.inject({
-      method: 'PUT',
-      url: `/api/games/${game.id}/prizes`,
-      headers: t.owner.auth,
-      payload: {
-        org_id: t.org.id,
-        slots: [{ name: '10% off', type: 'voucher_set', win_chance: 100, voucher_set_id: setId }],
-      },
-    });
-    expect(prizes.statusCode, prizes.body).toBe(200);
+    const setId = await voucherSet(h, t, ['summer-1']);
+    const game = await prizeWheel(h, t, [
+      { name: '10% off', type: 'voucher_set', win_chance: 100, voucher_set_id: setId },
+    ]);
     const { player, playId } = await started(t, game.id);
     const done = json<{
       data: {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant } from '../../../test/factories.ts';
 import { createHarness, expectError, type Harness, json } from '../../../test/harness.ts';
+import { setPrizes, voucherSet } from '../../../test/play.ts';
 import { createGame } from '../games/index.ts';
 import type { Role } from '../organizations/index.ts';
 
@@ -33,26 +34,11 @@ function getPrizes(auth: { authorization: string }, orgId: number, gameId: numbe
 
 /** Gives the game a shared-code slot and a voucher-set slot, as the Owner. */
 async function withPrizes(t: Tenant, gameId: number) {
-  const set = await h.inject({
-    method: 'POST',
-    url: '/api/voucher-sets',
-    headers: t.owner.auth,
-    payload: { org_id: t.org.id, name: 'Codes' },
-  });
-  const setId = json<{ data: { id: number } }>(set).data.id;
-  const response = await h.inject({
-    method: 'PUT',
-    url: `/api/games/${gameId}/prizes`,
-    headers: t.owner.auth,
-    payload: {
-      org_id: t.org.id,
-      slots: [
-        { name: 'VIP', type: 'voucher', win_chance: 50, voucher_code: SHARED_CODE },
-        { name: 'Set', type: 'voucher_set', win_chance: 50, voucher_set_id: setId },
-      ],
-    },
-  });
-  expect(response.statusCode, response.body).toBe(200);
+  const setId = await voucherSet(h, t);
+  await setPrizes(h, t, gameId, [
+    { name: 'VIP', type: 'voucher', win_chance: 50, voucher_code: SHARED_CODE },
+    { name: 'Set', type: 'voucher_set', win_chance: 50, voucher_set_id: setId },
+  ]);
 }
 
 async function slotsAs(t: Tenant, role: Role, gameId: number) {

@@ -164,29 +164,6 @@ describe('POST /api/functions/create-api-key', () => {
     expect(errorBody(response)).toMatchObject({ code: 'validation_failed' });
     expect(errorBody(response).error).toContain(field);
   });
-
-  it('lets an Admin create keys and answers 403 to an Editor', async () => {
-    const t = await makePropertyTenant(h);
-    const admin = await makeUser(h, t.org.id, 'Admin');
-    const editor = await makeUser(h, t.org.id, 'Editor');
-    const payload = { property_id: t.property.id, name: 'Agent' };
-    expect((await createKey(admin.auth, payload)).statusCode).toBe(200);
-    const refused = await createKey(editor.auth, payload);
-    expect(refused.statusCode).toBe(403);
-    expect(errorBody(refused).code).toBe('forbidden');
-  });
-
-  it("answers 404 for another organization's property, exactly like a missing one", async () => {
-    const a = await makePropertyTenant(h);
-    const b = await makePropertyTenant(h);
-    const foreign = await createKey(a.owner.auth, { property_id: b.property.id, name: 'Agent' });
-    const missing = await createKey(a.owner.auth, { property_id: randomUUID(), name: 'Agent' });
-    expect(foreign.statusCode).toBe(404);
-    expect(missing.statusCode).toBe(404);
-    expect(errorBody(foreign).error).toBe(errorBody(missing).error);
-    const keys = await listKeys(b.owner.auth, b.property.id);
-    expect(json<{ data: unknown[] }>(keys).data).toHaveLength(1);
-  });
 });
 
 describe('POST /api/functions/revoke-api-key', () => {
@@ -275,15 +252,5 @@ describe('GET /api/functions/list-api-keys', () => {
     ]);
     for (const key of data) expect(Object.keys(key).sort()).toEqual(LISTED_FIELDS);
     expect(response.body).not.toContain(extra.key);
-  });
-
-  it('answers 404 across tenants, 403 to an Analyst and 400 to a malformed id', async () => {
-    const a = await makePropertyTenant(h);
-    const b = await makePropertyTenant(h);
-    const analyst = await makeUser(h, a.org.id, 'Analyst');
-    expect((await listKeys(a.owner.auth, b.property.id)).statusCode).toBe(404);
-    expect((await listKeys(analyst.auth, a.property.id)).statusCode).toBe(403);
-    expect((await listKeys(a.owner.auth, 'x')).statusCode).toBe(400);
-    expect((await listKeys({}, a.property.id)).statusCode).toBe(401);
   });
 });

@@ -6,8 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config.ts';
 import { unique } from '../../../test/factories.ts';
-import { createHarness, expectError, type Harness, json } from '../../../test/harness.ts';
-import { type SmtpCatcher, startSmtpCatcher } from '../../../test/smtp.ts';
+import { createMailHarness, expectError, json, type MailHarness } from '../../../test/harness.ts';
 import { createUser } from './index.ts';
 import { createOidcVerifier } from './users.oidc.ts';
 
@@ -19,8 +18,7 @@ import { createOidcVerifier } from './users.oidc.ts';
 const AUDIENCE = 'playloop-link-test';
 const KID = 'link-key-1';
 
-let h: Harness;
-let smtp: SmtpCatcher;
+let h: MailHarness;
 let server: Server;
 let issuer: string;
 let signingKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -51,15 +49,13 @@ async function startIssuer(): Promise<void> {
 
 beforeAll(async () => {
   await startIssuer();
-  smtp = await startSmtpCatcher();
-  h = await createHarness({
-    config: { oidcIssuer: issuer, oidcAudience: AUDIENCE, smtpUrl: smtp.url },
+  h = await createMailHarness({
+    config: { oidcIssuer: issuer, oidcAudience: AUDIENCE },
   });
 });
 
 afterAll(async () => {
   await h?.close();
-  await smtp?.close();
   server?.closeAllConnections();
   await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
 });
@@ -116,7 +112,7 @@ describe('linking an identity-provider login by email', () => {
     );
     // Holding the mailbox is not enough to finish the attacker's sign-up: it needs its password.
     const attackersLink = tokenIn(
-      (await smtp.waitFor((m) => m.to.includes(victim) && m.text.includes('/verify-email'))).text,
+      (await h.smtp.waitFor((m) => m.to.includes(victim) && m.text.includes('/verify-email'))).text,
     );
     expectError(
       await post('/api/auth/verify-email', { token: attackersLink, password: 'victim-guess' }),
@@ -126,13 +122,13 @@ describe('linking an identity-provider login by email', () => {
 
     // The victim signs up and verifies the address: from then on the login links.
     await post('/api/auth/signup', { email: victim, password: 'victim-password' });
-    await smtp.waitFor(
+    await h.smtp.waitFor(
       (m) =>
         m.to.includes(victim) &&
         m.text.includes('/verify-email') &&
         !m.text.includes(attackersLink),
     );
-    const own = smtp.messages.filter(
+    const own = h.smtp.messages.filter(
       (m) => m.to.includes(victim) && m.text.includes('/verify-email'),
     );
     const verified = await post('/api/auth/verify-email', {
@@ -164,7 +160,7 @@ describe('linking an identity-provider login by email', () => {
     expect(await usersWithEmail(email)).toEqual([{ id: user.id, external_subject: null }]);
     // A completed password reset proves the address; then the login links.
     await post('/api/auth/password-reset', { email });
-    const mail = await smtp.waitFor(
+    const mail = await h.smtp.waitFor(
       (m) => m.to.includes(email) && m.text.includes('/reset-password'),
     );
     const reset = await post('/api/auth/password-reset/confirm', {

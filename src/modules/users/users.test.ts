@@ -260,19 +260,6 @@ describe('GET /api/auth/me', () => {
     expect(json<{ data: MeJson }>(response).data.organizations).toEqual([]);
   });
 
-  it.each<[string, Record<string, string>]>([
-    ['no Authorization header', {}],
-    ['a garbage bearer token', { authorization: 'Bearer garbage' }],
-    ['a forged login token', { authorization: 'Bearer pls_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }],
-    ['a non-bearer scheme', { authorization: 'Basic dXNlcjpwYXNz' }],
-  ])('answers 401 with %s', async (_label, headers) => {
-    expectError(
-      await h.inject({ method: 'GET', url: '/api/auth/me', headers }),
-      401,
-      'unauthorized',
-    );
-  });
-
   it('answers 401 once the login token has expired', async () => {
     const user = await newUser();
     const token = await loginToken(user.email, user.password);
@@ -301,10 +288,6 @@ describe('POST /api/auth/logout', () => {
     await logout(first);
     expectError(await me(first), 401, 'unauthorized');
     expect((await me(second)).statusCode).toBe(200);
-  });
-
-  it('answers 401 without a bearer token', async () => {
-    expectError(await h.inject({ method: 'POST', url: '/api/auth/logout' }), 401, 'unauthorized');
   });
 });
 

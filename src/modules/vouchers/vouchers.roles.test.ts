@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTenant, makeUser, type Tenant } from '../../../test/factories.ts';
 import { createHarness, type Harness, json } from '../../../test/harness.ts';
+import { setPrizes, voucherSet } from '../../../test/play.ts';
 import { createGame } from '../games/index.ts';
 
 interface CodeJson {
@@ -27,13 +28,7 @@ afterAll(async () => {
 
 /** A set with 5 generated codes; returns its id and the codes (as the Owner saw them). */
 async function setWithCodes(t: Tenant): Promise<{ setId: number; codes: string[] }> {
-  const created = await h.inject({
-    method: 'POST',
-    url: '/api/voucher-sets',
-    headers: t.owner.auth,
-    payload: { org_id: t.org.id, name: 'Summer' },
-  });
-  const setId = json<{ data: { id: number } }>(created).data.id;
+  const setId = await voucherSet(h, t);
   const generated = await h.inject({
     method: 'POST',
     url: `/api/voucher-sets/${setId}/generate?org_id=${t.org.id}`,
@@ -91,16 +86,9 @@ describe('games of a voucher set by role', () => {
     const { setId } = await setWithCodes(t);
     const draft = await createGame(h.deps, t.org.id, { title: 'Secret launch', status: 'Draft' });
     for (const gameId of [t.gameIds[0], draft.id]) {
-      const response = await h.inject({
-        method: 'PUT',
-        url: `/api/games/${gameId}/prizes`,
-        headers: t.owner.auth,
-        payload: {
-          org_id: t.org.id,
-          slots: [{ name: 'Code', type: 'voucher_set', win_chance: 100, voucher_set_id: setId }],
-        },
-      });
-      expect(response.statusCode, response.body).toBe(200);
+      await setPrizes(h, t, gameId, [
+        { name: 'Code', type: 'voucher_set', win_chance: 100, voucher_set_id: setId },
+      ]);
     }
     const gamesAs = async (role: 'Viewer' | 'Analyst') => {
       const user = await makeUser(h, t.org.id, role);
