@@ -46,4 +46,10 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // Node version check run before anything else (npm pre-scripts): plain JS for old Nodes.
+    files: ['scripts/**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'module', globals: { process: 'readonly' } },
+  },
 );

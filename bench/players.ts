@@ -8,16 +8,17 @@ import { captureStatements, inlineParameters } from './capture.ts';
 import { type PlayersSeed, seedPlayers } from './players-seed.ts';
 
 /**
- * The players list requests. The first is the docs' quickstart (an exact `totalCount` of every
- * matching row by default); the second is the same page with `count=estimated` (exact up to
- * 10,000 rows, the planner's estimate beyond), so the two show what the exact count costs; the
- * third filters on tier and orders by coin-in.
+ * The players list requests. The first is the docs' quickstart: its exact `totalCount` is read
+ * from the per-property, per-status counters (property_player_counts) kept by the write
+ * triggers; the second is the same page with `count=exact` (a client insisting: the same
+ * counters); the third filters on tier and orders by coin-in, a shape the counters do not cover
+ * (by default exact up to 10,000 rows, the planner's estimate beyond).
  */
 export const PLAYER_QUERIES = [
   { operation: 'players', query: 'status.eq=active&order=created_at.desc&limit=25' },
   {
-    operation: 'players estimated',
-    query: 'status.eq=active&order=created_at.desc&limit=25&count=estimated',
+    operation: 'players exact',
+    query: 'status.eq=active&order=created_at.desc&limit=25&count=exact',
   },
   { operation: 'players tier', query: 'tier.eq=Gold&order=coin_in.desc&limit=25' },
 ] as const;

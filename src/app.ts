@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.ts';
-import { actionConstraint } from './http/action-constraint.ts';
+import { actionConstraint, rejectUnknownActions } from './http/action-constraint.ts';
 import { recordApiKeyUse } from './http/auth.ts';
 import { clientErrorHandler, ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
 import { DatabaseOutageLog } from './db/outage.ts';
@@ -17,7 +17,11 @@ import { accountRoutes } from './modules/accounts/index.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { apiKeyRoutes } from './modules/api-keys/index.ts';
 import { gameRoutes } from './modules/games/index.ts';
-import { invitationRoutes, memberRoutes } from './modules/organizations/index.ts';
+import {
+  invitationRoutes,
+  memberRoutes,
+  organizationRoutes,
+} from './modules/organizations/index.ts';
 import { playerRoutes } from './modules/players/index.ts';
 import { playRoutes } from './modules/plays/index.ts';
 import { prizeRoutes } from './modules/prizes/index.ts';
@@ -69,6 +73,8 @@ export async function buildApp(deps: Deps): Promise<App> {
     ),
   );
   app.addHook('onResponse', recordApiKeyUse(deps));
+  // `?action=` naming no route of its method is a 400 listing the valid ones.
+  rejectUnknownActions(app);
   // Any route that reaches the database can answer 503 while it is unreachable (errorHandler):
   // documented on every one, so the status sent is always a documented one.
   app.addHook('onRoute', (route) => {
@@ -103,6 +109,7 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   authRoutes(app, deps);
   accountRoutes(app, deps);
+  organizationRoutes(app, deps);
   memberRoutes(app, deps);
   invitationRoutes(app, deps);
   apiKeyRoutes(app, deps);

@@ -76,6 +76,8 @@ export interface Config {
   readonly propertyMaxBytes: number;
   readonly authThrottles: AuthThrottles;
   readonly inviteThrottles: InviteThrottles;
+  /** Organizations one user may create through the API (POST /api/organizations). */
+  readonly orgCreationPerUser: ThrottleRule;
 }
 
 /** Throttles of invitation mails (re-sends count); see README "Configuration". */
@@ -261,5 +263,9 @@ export function loadConfig(env: Env = process.env): Config {
       perOrg: throttle(env, 'THROTTLE_INVITES_PER_ORG', { limit: 50, windowSeconds: 86_400 }),
       perUser: throttle(env, 'THROTTLE_INVITES_PER_USER', { limit: 20, windowSeconds: 3600 }),
     },
+    orgCreationPerUser: throttle(env, 'THROTTLE_ORGS_PER_USER', {
+      limit: 10,
+      windowSeconds: 86_400,
+    }),
   };
 }

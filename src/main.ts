@@ -16,6 +16,8 @@ function printDemo(seed: DemoSeed, baseUrl: string): void {
     `    API key          ${seed.apiKey}`,
     `    playable link    ${seed.playUrl}`,
     `    public stream    ${seed.streamUrl}`,
+    `    property         ${seed.propertyId} ("${seed.propertyName}", ${seed.propertyTimezone}), ${seed.players} sample players`,
+    `    PlayerOS key     ${seed.propertyKey}`,
     '',
     '  Log in:',
     `    curl -s -X POST ${baseUrl}/api/auth/login -H 'Content-Type: application/json' \\`,
@@ -23,6 +25,9 @@ function printDemo(seed: DemoSeed, baseUrl: string): void {
     '  Create a one-time session:',
     `    curl -s -X POST '${baseUrl}/api/org-api-keys?action=create-session' \\`,
     `      -H 'Content-Type: application/json' -H 'x-api-key: ${seed.apiKey}' -d '{"game_id":${seed.gameId}}'`,
+    '  PlayerOS quickstart (active players, newest first):',
+    `    curl -s '${baseUrl}/api/players?status.eq=active&order=created_at.desc&limit=25' \\`,
+    `      -H 'x-api-key: ${seed.propertyKey}'`,
     `  API reference: ${baseUrl}/docs`,
     '',
   ];

@@ -223,6 +223,13 @@ export interface PropertyUsageTable {
   max_bytes: number | null;
 }
 
+/** Players per property and status, kept by triggers on players (migration 20261206140000). */
+export interface PropertyPlayerCountsTable {
+  property_id: string;
+  status: string;
+  n: Generated<number>;
+}
+
 /** One row: the install's default quota, written at server start from the configuration. */
 export interface PropertyQuotaDefaultsTable {
   id: Generated<boolean>;
@@ -247,7 +254,8 @@ export interface PropertyApiKeysTable {
 export interface PlayersTable {
   id: string;
   property_id: string;
-  player_id: string;
+  /** The casino's id; optional (NULL), unique within the property when set. */
+  player_id: string | null;
   email: string | null;
   phone: string | null;
   first_name: string | null;
@@ -319,6 +327,7 @@ export interface DB {
   properties: PropertiesTable;
   property_api_keys: PropertyApiKeysTable;
   property_usage: PropertyUsageTable;
+  property_player_counts: PropertyPlayerCountsTable;
   property_quota_defaults: PropertyQuotaDefaultsTable;
   players: PlayersTable;
   password_resets: PasswordResetsTable;

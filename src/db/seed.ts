@@ -9,9 +9,13 @@ import {
   createOrganization,
   findOrganizationBySlug,
 } from '../modules/organizations/index.ts';
+import { upsertPlayers } from '../modules/players/index.ts';
+import { createProperty } from '../modules/properties/index.ts';
+import { createPropertyKey } from '../modules/property-keys/index.ts';
 import { createSession, playUrl } from '../modules/sessions/index.ts';
 import { createStream } from '../modules/streams/index.ts';
 import { createUser } from '../modules/users/index.ts';
+import { demoPlayers } from './seed.players.ts';
 
 export const DEMO_ORG_SLUG = 'demo';
 export const DEMO_EMAIL = 'demo@playloop.local';
@@ -25,6 +29,12 @@ export interface DemoSeed {
   apiKey: string;
   playUrl: string;
   streamUrl: string;
+  /** The PlayerOS half: a property with sample players and a read+write pk_ key. */
+  propertyId: string;
+  propertyName: string;
+  propertyTimezone: string;
+  propertyKey: string;
+  players: number;
 }
 
 /**
@@ -99,6 +109,21 @@ export async function seedDemo(deps: Deps): Promise<DemoSeed | undefined> {
     },
     { game_id: game.id, external_ref: 'demo-player', expires_in_minutes: 7 * 24 * 60 },
   );
+  // The PlayerOS half: a property, its pk_ key and sample players (through the batch upsert).
+  const property = await createProperty(deps, undefined, {
+    orgId: org.id,
+    name: 'Demo Casino Las Vegas',
+    timezone: 'America/Los_Angeles',
+  });
+  const propertyKey = await createPropertyKey(deps, undefined, {
+    propertyId: property.id,
+    name: 'Demo PlayerOS key',
+  });
+  const players = await upsertPlayers(deps, property.id, demoPlayers());
+  if (players.errors.length > 0) {
+    // The sample data is fixed: a refused row is a bug in it, not a user's input.
+    throw new Error(`demo players refused: ${JSON.stringify(players.errors.slice(0, 3))}`);
+  }
   return {
     orgId: org.id,
     email: DEMO_EMAIL,
@@ -108,5 +133,10 @@ export async function seedDemo(deps: Deps): Promise<DemoSeed | undefined> {
     apiKey: key.key,
     playUrl: playUrl(deps, session),
     streamUrl: `${deps.config.publicUrl}/stream/${org.slug}/${stream.slug}`,
+    propertyId: property.id,
+    propertyName: property.name,
+    propertyTimezone: property.timezone,
+    propertyKey: propertyKey.key,
+    players: players.inserted + players.updated,
   };
 }

@@ -47,7 +47,8 @@ export function currentApiKey(request: FastifyRequest): ApiKeyContext {
 }
 
 /**
- * Server-to-server routes: `x-api-key: dpk_…`, then the key's per-minute and per-day limits.
+ * Server-to-server routes: `x-api-key: dpk_…` (or `Authorization: Bearer dpk_…` when no
+ * x-api-key is sent), then the key's per-minute and per-day limits.
  * Authentication runs before the body is parsed, so refused callers cost no parsing.
  *
  * A known key that is refused (inactive, expired, plan below the API tier) is limited first,
@@ -57,7 +58,9 @@ export function currentApiKey(request: FastifyRequest): ApiKeyContext {
  */
 export function requireApiKey(deps: Deps, action: string): onRequestAsyncHookHandler {
   return async (request, reply) => {
-    const raw = request.headers['x-api-key'];
+    // `Authorization: Bearer dpk_…` is accepted as well, as for pk_ keys; x-api-key wins.
+    const header = request.headers['x-api-key'];
+    const raw = header === undefined ? bearerToken(request) : header;
     const check = await authenticateApiKey(deps, typeof raw === 'string' ? raw : undefined);
     if (!check.ok) {
       const refused = check.key;

@@ -56,7 +56,9 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
             in: 'header',
             name: 'x-api-key',
             description:
-              'API key in the format `dpk_<40 hex chars>`. Used for session token operations.',
+              'API key in the format `dpk_<40 hex chars>`. Used for session token operations. ' +
+              'Also accepted as `Authorization: Bearer dpk_…` (x-api-key wins when both are sent); ' +
+              'the audit trail and rate limits are the same either way.',
           },
           propertyApiKey: {
             type: 'apiKey',
@@ -84,6 +86,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         { name: 'Games', description: 'Dashboard management of games and their template settings' },
         { name: 'Streams', description: 'Dashboard management of campaign streams' },
         { name: 'Auth', description: 'Dashboard login, sign-up and passwords' },
+        { name: 'Organizations', description: 'Creating organizations (the creator is Owner)' },
         { name: 'Members', description: "An organization's members and their roles" },
         { name: 'Invitations', description: 'Inviting people into an organization by email' },
         { name: 'Vouchers', description: 'Voucher sets and their codes' },

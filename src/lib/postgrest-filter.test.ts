@@ -70,7 +70,7 @@ describe('parseQuery defaults', () => {
     expect(plan.order).toEqual([{ column: 'id', direction: 'asc' }]);
     expect(plan.limit).toBe(100);
     expect(plan.offset).toBe(0);
-    expect(plan.count).toBe('exact');
+    expect(plan.count).toBe('estimated');
     expect(plan.q).toBeUndefined();
   });
 });
@@ -490,6 +490,6 @@ describe('write mode (PATCH and DELETE)', () => {
   });
 
   it('ignores a Prefer count', () => {
-    expect(parseQuery(spec, {}, { mode: 'write', prefer: 'count=bogus' }).count).toBe('exact');
+    expect(parseQuery(spec, {}, { mode: 'write', prefer: 'count=bogus' }).count).toBe('estimated');
   });
 });

@@ -87,6 +87,8 @@ export interface OrderTerm {
 
 export const COUNT_MODES = ['exact', 'planned', 'estimated', 'none'] as const;
 export type CountMode = (typeof COUNT_MODES)[number];
+/** The count mode of a request that names none (neither `count=` nor `Prefer: count=`). */
+export const DEFAULT_COUNT: CountMode = 'estimated';
 
 export interface QueryPlan {
   readonly select: readonly string[];
@@ -447,7 +449,9 @@ export function parseQuery(
     order: withTiebreaker(spec, order),
     limit,
     offset,
-    count: count ?? 'exact',
+    // Default: exact up to a threshold, the planner beyond (exact counters, when the table has
+    // them for the shape asked, answer exactly whatever the mode); `count=exact` insists.
+    count: count ?? DEFAULT_COUNT,
     q,
   };
 }

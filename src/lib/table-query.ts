@@ -23,12 +23,26 @@ export interface TableTarget<D> {
   readonly search?: (q: string) => RawBuilder<unknown>;
   /** A column set to the update time on every PATCH (`updated_at`). */
   readonly touchColumn?: string;
+  /**
+   * Exact counts kept by the table's owner (counters maintained in the writes' transactions):
+   * a scalar SQL expression giving the exact number of rows the plan's filters match, or
+   * undefined when the counters do not cover the plan's shape (then rows are counted).
+   */
+  readonly keptCount?: (plan: QueryPlan) => RawBuilder<unknown> | undefined;
 }
+
+/**
+ * What `totalCount` is: `exact` (the number of matching rows, in the snapshot the page was read
+ * in), or `planned` (the query planner's estimate); null with `count=none`.
+ */
+export type CountType = 'exact' | 'planned';
 
 export interface TableResult {
   readonly rows: Row[];
   /** Null with `count=none`. */
   readonly totalCount: number | null;
+  /** Which kind of number totalCount is; null with `count=none`. */
+  readonly countType: CountType | null;
   /** Zero-based positions of the first and last row returned; null when no row was returned. */
   readonly range: { readonly from: number; readonly to: number } | null;
 }
@@ -141,7 +155,16 @@ function planRows(explained: unknown): number {
   return typeof rows === 'number' && Number.isFinite(rows) ? Math.round(rows) : 0;
 }
 
-async function countRows<D>(db: Kysely<D>, target: TableTarget<D>, plan: QueryPlan) {
+interface Counted {
+  readonly n: number | null;
+  readonly type: CountType | null;
+}
+
+async function countRows<D>(
+  db: Kysely<D>,
+  target: TableTarget<D>,
+  plan: QueryPlan,
+): Promise<Counted> {
   const table = sql.table(target.table);
   const where = whereSql(target, plan);
   const planned = async () => {
@@ -151,14 +174,14 @@ async function countRows<D>(db: Kysely<D>, target: TableTarget<D>, plan: QueryPl
   };
   switch (plan.count) {
     case 'none':
-      return null;
+      return { n: null, type: null };
     case 'planned':
-      return planned();
+      return { n: await planned(), type: 'planned' };
     case 'exact': {
       const { rows } = await sql<{
         n: number;
       }>`SELECT count(*) AS n FROM ${table} WHERE ${where}`.execute(db);
-      return Number(rows[0]?.n ?? 0);
+      return { n: Number(rows[0]?.n ?? 0), type: 'exact' };
     }
     case 'estimated': {
       // Exact while it is cheap (counting stops after the threshold), the planner beyond it.
@@ -167,7 +190,9 @@ async function countRows<D>(db: Kysely<D>, target: TableTarget<D>, plan: QueryPl
           SELECT 1 FROM ${table} WHERE ${where} LIMIT ${ESTIMATE_EXACT_UP_TO + 1}
         ) AS capped`.execute(db);
       const n = Number(rows[0]?.n ?? 0);
-      return n <= ESTIMATE_EXACT_UP_TO ? n : Math.max(n, await planned());
+      return n <= ESTIMATE_EXACT_UP_TO
+        ? { n, type: 'exact' }
+        : { n: Math.max(n, await planned()), type: 'planned' };
     }
   }
 }
@@ -176,6 +201,12 @@ async function countRows<D>(db: Kysely<D>, target: TableTarget<D>, plan: QueryPl
  * SELECT of the chosen columns with the filters, ordered (tiebreaker last), limited and offset,
  * with the count the plan asks for. An exact count rides along in the same statement (one round
  * trip, one snapshot) unless the page is empty.
+ *
+ * When the target keeps exact counters for the plan's shape (`keptCount`), every mode but
+ * `none` reads them instead of counting rows: exact, and a few index lookups however many rows
+ * match. Otherwise `exact` counts every matching row, `estimated` counts up to
+ * ESTIMATE_EXACT_UP_TO rows and takes the planner's estimate beyond, `planned` asks the planner.
+ * `countType` says which kind of number `totalCount` is.
  */
 export async function selectRows<D>(
   db: Kysely<D>,
@@ -186,10 +217,10 @@ export async function selectRows<D>(
   if (Object.hasOwn(spec.columns, TOTAL)) throw new Error(`table-query: ${TOTAL} is reserved`);
   const table = sql.table(target.table);
   const where = whereSql(target, plan);
-  const inlineCount =
-    plan.count === 'exact'
-      ? sql`, (SELECT count(*) FROM ${table} WHERE ${where}) AS ${sql.ref(TOTAL)}`
-      : sql``;
+  const kept = plan.count === 'none' ? undefined : target.keptCount?.(plan);
+  const countExpression =
+    kept ?? (plan.count === 'exact' ? sql`(SELECT count(*) FROM ${table} WHERE ${where})` : null);
+  const inlineCount = countExpression ? sql`, ${countExpression} AS ${sql.ref(TOTAL)}` : sql``;
   const { rows } = await sql<Row>`
     SELECT ${selectList(spec, plan.select)}${inlineCount}
       FROM ${table}
@@ -198,17 +229,22 @@ export async function selectRows<D>(
      LIMIT ${plan.limit} OFFSET ${plan.offset}`.execute(db);
 
   let totalCount: number | null;
-  if (plan.count === 'exact' && rows[0]) totalCount = Number(rows[0][TOTAL]);
-  else if (plan.count === 'exact' && plan.offset === 0 && plan.limit > 0) totalCount = 0;
-  else totalCount = await countRows(db, target, plan);
+  let countType: CountType | null = 'exact';
+  if (countExpression && rows[0]) totalCount = Number(rows[0][TOTAL]);
+  else if (countExpression && plan.offset === 0 && plan.limit > 0) totalCount = 0;
+  else if (kept) {
+    const { rows: counted } = await sql<{ n: unknown }>`SELECT ${kept} AS n`.execute(db);
+    totalCount = Number(counted[0]?.n ?? 0);
+  } else ({ n: totalCount, type: countType } = await countRows(db, target, plan));
   // A planner estimate may undershoot what was just read.
   if (totalCount !== null && rows.length > 0) {
     totalCount = Math.max(totalCount, plan.offset + rows.length);
   }
 
   return {
-    rows: plan.count === 'exact' ? rows.map(withoutTotal) : rows,
+    rows: countExpression ? rows.map(withoutTotal) : rows,
     totalCount,
+    countType,
     range: rows.length > 0 ? { from: plan.offset, to: plan.offset + rows.length - 1 } : null,
   };
 }

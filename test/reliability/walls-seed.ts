@@ -265,7 +265,8 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
       play,
       player: player.id,
       rowPlayer: rowPlayer.id,
-      playerKey: player.player_id,
+      // Seeded with a casino id, so never null here.
+      playerKey: player.player_id!,
     },
     userIds: [...everyone.map((user) => user.id), inviteeLogin.user.id],
     privateStrings: [marker, ...everyone.map((user) => user.email), inviteeEmail],

@@ -153,6 +153,9 @@ function badCredentials(spec: RouteSpec, t: SecTenant, o: Objects): [string, Hea
         ['a revoked key', { 'x-api-key': t.dpk.revoked }],
         ['a pk_ key', { 'x-api-key': t.pk.readWrite }],
         ["a member's bearer token", t.users.Owner.auth],
+        // `Authorization: Bearer dpk_…` is accepted too: the same refusals apply to it.
+        ['an unknown key as Bearer', bearer(garbageDpk)],
+        ['a revoked key as Bearer', bearer(t.dpk.revoked)],
       ];
     case 'property':
       return [

@@ -158,6 +158,15 @@ export const ROUTES: readonly RouteSpec[] = [
 
   // --- organization members and invitations -------------------------------------------------
   {
+    operationId: 'organizations.create',
+    method: 'POST',
+    path: '/api/organizations',
+    area: 'accounts',
+    auth: { kind: 'signedIn' },
+    request: () => ({ url: '/api/organizations', payload: { name: unique('Sec Org') } }),
+    tenant: { exempt: 'creates a new organization owned by the caller; names no existing one' },
+  },
+  {
     operationId: 'members.list',
     method: 'GET',
     path: '/api/organizations/{orgId}/members',
@@ -715,6 +724,9 @@ export const ROUTES: readonly RouteSpec[] = [
     area: 'integrations',
     auth: { kind: 'property', scope: 'read' },
     request: (o) => ({ url: `/api/players/${o.player}` }),
+    // The player segment takes PlayLoop's uuid or the casino's player_id: no value is malformed,
+    // an unknown one is the 404 of the tenant case.
+    ids: ['property'],
     tenant: ['property', 'player'],
   },
   {
@@ -724,6 +736,9 @@ export const ROUTES: readonly RouteSpec[] = [
     area: 'integrations',
     auth: { kind: 'property', scope: 'write' },
     request: (o) => ({ url: `/api/players/${o.player}`, payload: { first_name: 'Renamed' } }),
+    // The player segment takes PlayLoop's uuid or the casino's player_id: no value is malformed,
+    // an unknown one is the 404 of the tenant case.
+    ids: ['property'],
     tenant: ['property', 'player'],
     state: players,
   },
@@ -734,6 +749,9 @@ export const ROUTES: readonly RouteSpec[] = [
     area: 'integrations',
     auth: { kind: 'property', scope: 'write' },
     request: (o) => ({ url: `/api/players/${o.player}` }),
+    // The player segment takes PlayLoop's uuid or the casino's player_id: no value is malformed,
+    // an unknown one is the 404 of the tenant case.
+    ids: ['property'],
     tenant: ['property', 'player'],
     fresh: ['player'],
     state: players,

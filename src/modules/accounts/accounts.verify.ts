@@ -1,13 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { newLinkToken, sha256Hex } from '../../lib/secrets.ts';
 import { accountSubject, countAttempt, ipSubject } from '../../lib/throttle.ts';
 import {
-  createOrganization,
+  createOwnedOrganization as createOrganizationWithOwner,
   listMyOrganizations,
   type OrganizationRow,
-  slugify,
 } from '../organizations/index.ts';
 import {
   deleteUser,
@@ -64,21 +63,13 @@ function accountExistsMail(email: string, resetLink: string) {
   };
 }
 
-/** Organization names are not unique, slugs are: a taken slug gets a random suffix. */
-export async function createOwnedOrganization(
+/** The sign-up's organization: see the organizations module (a taken slug gets a suffix). */
+export function createOwnedOrganization(
   deps: Deps,
   name: string,
   ownerUserId: number,
 ): Promise<OrganizationRow> {
-  const base = slugify(name);
-  for (let attempt = 0; ; attempt++) {
-    const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
-    try {
-      return await createOrganization(deps, { name, slug, ownerUserId });
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === 'conflict') || attempt >= 3) throw error;
-    }
-  }
+  return createOrganizationWithOwner(deps, name, ownerUserId);
 }
 
 export interface PendingSignup {

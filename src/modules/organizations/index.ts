@@ -2,6 +2,8 @@ export {
   addMember,
   assertApiTier,
   createOrganization,
+  createOrganizationForUser,
+  createOwnedOrganization,
   listMyOrganizations,
   requireName,
   requireOrgRole,
@@ -19,6 +21,7 @@ export {
   tierAtLeast,
 } from './organizations.roles.ts';
 export type { OrgType, Role } from './organizations.roles.ts';
+export { organizationRoutes } from './organizations.routes.ts';
 export { memberRoutes } from './organizations.members.routes.ts';
 export { invitationRoutes } from './organizations.invitations.routes.ts';
 export { acceptInvitation, INVITATION_TTL_MS } from './organizations.invitations.ts';

@@ -121,3 +121,27 @@ export const AcceptInvitationResponse = Type.Object({
     role: RoleName,
   }),
 });
+
+export const CreateOrganizationBody = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'Display name; the slug is made from it (a taken slug gets a short suffix)',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const OrganizationCreated = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Object({
+    id: Type.Integer(),
+    name: Type.String(),
+    slug: Type.String(),
+    type: Type.String(),
+    plan_tier: Type.String({ description: 'The install default tier (DEFAULT_ORG_TIER)' }),
+    role: Type.Literal('Owner', { description: 'The creator is its first Owner' }),
+    created_at: DateTime,
+  }),
+});

@@ -3,6 +3,7 @@ import type { PlanTier } from '../../config.ts';
 import type { Deps } from '../../deps.ts';
 import { requireDisplayName } from '../../lib/display-name.ts';
 import { AppError } from '../../lib/errors.ts';
+import { countAttempt } from '../../lib/throttle.ts';
 import type { Actor } from '../users/index.ts';
 import {
   findMembershipRole,
@@ -79,6 +80,45 @@ export async function createOrganization(
     }
     throw error;
   }
+}
+
+/** Organization names are not unique, slugs are: a taken slug gets a random suffix. */
+export async function createOwnedOrganization(
+  deps: Deps,
+  name: string,
+  ownerUserId: number,
+): Promise<OrganizationRow> {
+  const base = slugify(name.trim());
+  for (let attempt = 0; ; attempt++) {
+    const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
+    try {
+      return await createOrganization(deps, { name, slug, ownerUserId });
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'conflict') || attempt >= 3) throw error;
+    }
+  }
+}
+
+/**
+ * A signed-in user creates an organization (`POST /api/organizations`) and becomes its Owner,
+ * in one transaction; the tier is the install default. Counted per user before anything is
+ * written, so a burst of calls cannot make organizations without bound.
+ */
+export async function createOrganizationForUser(
+  deps: Deps,
+  actor: Actor,
+  input: { name: string },
+): Promise<OrganizationRow & { role: 'Owner' }> {
+  // Validate first: a refused name does not use up the user's budget.
+  const name = requireDisplayName('name', input.name);
+  await countAttempt(
+    deps.rateLimiter,
+    `org-create:user:${actor.userId}`,
+    deps.config.orgCreationPerUser,
+    'You have created too many organizations',
+  );
+  const org = await createOwnedOrganization(deps, name, actor.userId);
+  return { ...org, role: 'Owner' };
 }
 
 export async function addMember(

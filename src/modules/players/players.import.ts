@@ -218,6 +218,12 @@ export async function importPlayers(
         continue;
       }
       const id = playerIdOf(player);
+      // An import matches rows on player_id, so running it twice converges; a row without one
+      // would be created again on every run (the API creates players without one).
+      if (id === null) {
+        reject({ line: info.lines, player_id: null, error: 'player_id is required in an import' });
+        continue;
+      }
       // The batch upsert refuses a repeated player_id; a new batch lets the later line win.
       if (id !== null && ids.has(id)) await flush();
       if (id !== null) ids.add(id);

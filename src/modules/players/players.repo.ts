@@ -6,7 +6,7 @@ import type { PlayerValues } from './players.validation.ts';
 export interface PlayerRow {
   id: string;
   property_id: string;
-  player_id: string;
+  player_id: string | null;
   email: string | null;
   phone: string | null;
   first_name: string | null;
@@ -70,21 +70,31 @@ function dbValues(values: PlayerValues) {
   return traits === undefined ? rest : { ...rest, traits: JSON.stringify(traits) };
 }
 
+/**
+ * How a path names one player: by PlayLoop's `id`, or by the casino's `player_id` (unique
+ * within the property, so either names at most one row).
+ */
+export type PlayerKey = { readonly id: string } | { readonly playerId: string };
+
+const byKey = (key: PlayerKey) =>
+  'id' in key ? (['id', key.id] as const) : (['player_id', key.playerId] as const);
+
 export async function findPlayer(
   db: Kysely<DB>,
   propertyId: string,
-  id: string,
+  key: PlayerKey,
 ): Promise<PlayerRow | undefined> {
+  const [column, value] = byKey(key);
   const row = await db
     .selectFrom('players')
     .select(COLUMNS)
     .where('property_id', '=', propertyId)
-    .where('id', '=', id)
+    .where(column, '=', value)
     .executeTakeFirst();
   return row && toRow(row);
 }
 
-export type NewPlayer = PlayerValues & { id: string; player_id: string };
+export type NewPlayer = PlayerValues & { id: string; player_id: string | null };
 
 /** Inserts all rows in one statement (all or none); columns a row lacks take their defaults. */
 export async function insertPlayers(
@@ -113,15 +123,16 @@ export async function insertPlayers(
 export async function updatePlayer(
   db: Kysely<DB>,
   propertyId: string,
-  id: string,
+  key: PlayerKey,
   values: PlayerValues,
   now: Date,
 ): Promise<PlayerRow | undefined> {
+  const [column, value] = byKey(key);
   const row = await db
     .updateTable('players')
     .set({ ...dbValues(values), updated_at: now })
     .where('property_id', '=', propertyId)
-    .where('id', '=', id)
+    .where(column, '=', value)
     .returning(COLUMNS)
     .executeTakeFirst();
   return row && toRow(row);
@@ -130,12 +141,13 @@ export async function updatePlayer(
 export async function deletePlayer(
   db: Kysely<DB>,
   propertyId: string,
-  id: string,
+  key: PlayerKey,
 ): Promise<boolean> {
+  const [column, value] = byKey(key);
   const result = await db
     .deleteFrom('players')
     .where('property_id', '=', propertyId)
-    .where('id', '=', id)
+    .where(column, '=', value)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
@@ -164,7 +176,8 @@ const FROM_JSON: Record<
 const setColumns = (row: NewPlayer) => UPSERT_COLUMNS.filter((column) => row[column] !== undefined);
 
 /**
- * Upserts by (property_id, player_id). A new player takes defaults for the fields its row
+ * Upserts by (property_id, player_id). A row without player_id never conflicts (the unique
+ * constraint treats NULLs as distinct), so it is a plain insert. A new player takes defaults for the fields its row
  * lacks, an existing one keeps them (the row's keys say which fields it sets, so `"email":
  * null` clears while no `email` keeps). Rows that set the same fields go in one INSERT, so the
  * update can name exactly those columns (`col = excluded.col`) and no row has to be looked up

@@ -44,7 +44,10 @@ export function playerRoutes(app: App, deps: Deps): void {
       schema: {
         operationId: 'players.get',
         summary: 'Get a player',
-        description: "A player of the key's property by id. Another property's player is 404.",
+        description:
+          "A player of the key's property, by PlayLoop's id (uuid) or by the casino's player_id (`GET /api/players/100234`). " +
+          'A uuid-shaped value is read as the id; a casino id that is itself a uuid is found with `GET /api/players?player_id.eq=…`. ' +
+          "Another property's player is 404.",
         tags,
         security,
         headers: PropertyHeaders,
@@ -66,7 +69,7 @@ export function playerRoutes(app: App, deps: Deps): void {
         operationId: 'players.update',
         summary: 'Update a player',
         description:
-          'Changes the fields sent (write scope). Phones are stored as E.164: send `+…`, or a national number with `country` in the same body. ' +
+          'Changes the fields sent (write scope); the path takes the id or the casino player_id, as in GET. Phones are stored as E.164: send `+…`, or a national number with `country` in the same body. ' +
           'Unknown fields, and the server-set id, property_id, created_at and updated_at, are refused. A player_id taken by another player is 409.',
         tags,
         security,
@@ -90,7 +93,8 @@ export function playerRoutes(app: App, deps: Deps): void {
       schema: {
         operationId: 'players.delete',
         summary: 'Delete a player',
-        description: 'Permanently deletes the player (write scope). Destructive: nothing is kept.',
+        description:
+          'Permanently deletes the player (write scope); the path takes the id or the casino player_id, as in GET. Destructive: nothing is kept.',
         tags,
         security,
         headers: PropertyHeaders,
@@ -113,7 +117,7 @@ export function playerRoutes(app: App, deps: Deps): void {
         operationId: 'players.batchUpsert',
         summary: 'Create or update many players by player_id',
         description:
-          `Up to ${MAX_BATCH} players (body up to 4 MiB), matched on player_id within the property: new ones are created, existing ones updated (write scope). ` +
+          `Up to ${MAX_BATCH} players (body up to 4 MiB), matched on player_id within the property: new ones are created, existing ones updated (write scope); a row without player_id always creates a player. ` +
           'Each row is checked on its own and applied entirely or not at all: invalid rows come back in `errors` as `{ index, player_id, error }` while every valid row is applied, in one statement. ' +
           'An update changes only the fields its row carries (`null` clears a field); a new player takes defaults for the rest. A player_id repeated within the batch is an error for the later rows.',
         tags,

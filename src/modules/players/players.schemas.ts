@@ -17,9 +17,12 @@ export const Player = Type.Object(
   {
     id: Type.String({ format: 'uuid', description: "PlayLoop's id of the player" }),
     property_id: Type.String({ format: 'uuid', description: 'The property (tenant)' }),
-    player_id: Type.String({
-      description: "The casino's own player id (loyalty card number), unique within the property",
-    }),
+    player_id: Nullable(
+      Type.String({
+        description:
+          "The casino's own player id (loyalty card number), unique within the property; null when the player was created without one",
+      }),
+    ),
     email: Nullable(Type.String()),
     phone: Nullable(Type.String({ description: 'E.164, e.g. +17025550100' })),
     first_name: Nullable(Type.String()),
@@ -43,7 +46,12 @@ export const Player = Type.Object(
 
 /** The writable fields. Types are checked here; formats and ranges by the service. */
 const writable = {
-  player_id: Type.String({ description: '1 to 100 characters, unique within the property' }),
+  player_id: Nullable(
+    Type.String({
+      description:
+        'Optional: 1 to 100 characters, unique within the property; "" or null means none (clears it on update)',
+    }),
+  ),
   email: Nullable(Type.String({ description: 'An email address; "" or null clears it' })),
   phone: Nullable(
     Type.String({
@@ -70,7 +78,12 @@ export const PlayerPatch = Type.Partial(Type.Object(writable), {
 });
 
 export const PlayerParams = Type.Object({
-  id: Type.String({ format: 'uuid', description: "The player's id (not the casino player_id)" }),
+  id: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    description:
+      "The player: PlayLoop's id (a uuid), or the casino's player_id (e.g. 100234). A uuid-shaped value is always read as PlayLoop's id; find a casino id that is itself a uuid with GET /api/players?player_id.eq=<id>.",
+  }),
 });
 
 export const PlayerOne = Type.Object({ success: Type.Literal(true), data: Player });
@@ -80,7 +93,7 @@ export const BatchBody = Type.Object(
     players: Type.Array(
       Type.Unsafe<unknown>({
         description:
-          'A player: player_id required, other fields as in PATCH /api/players/{id}. Checked one by one: a bad row is reported in `errors` and the others are still applied.',
+          "A player, fields as in PATCH /api/players/{id}. A row with player_id updates the property's player with that player_id, or creates it; a row without one always creates a new player. Checked one by one: a bad row is reported in `errors` and the others are still applied.",
       }),
       { minItems: 1, maxItems: 1000 },
     ),

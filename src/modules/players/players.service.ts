@@ -41,7 +41,13 @@ export interface BatchResult {
 
 const notFound = () => new AppError('not_found', 'Player not found');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const checkedId = (id: string) => (UUID.test(id) ? id.toLowerCase() : undefined);
+/**
+ * The player a path names (`/api/players/{key}`): a uuid-shaped key is PlayLoop's id, anything
+ * else the casino's player_id (`100234`). A casino id that is itself a uuid is found with
+ * `GET /api/players?player_id.eq=<id>`.
+ */
+const playerKey = (key: string): repo.PlayerKey =>
+  UUID.test(key) ? { id: key.toLowerCase() } : { playerId: key };
 
 function conflictOnPlayerId(error: unknown): AppError | undefined {
   const pg = error as { code?: string; constraint?: string; detail?: string };
@@ -81,8 +87,7 @@ export async function listPlayers(
 }
 
 export async function getPlayer(deps: Deps, propertyId: string, id: string): Promise<PlayerRow> {
-  const playerId = checkedId(id);
-  const player = playerId && (await repo.findPlayer(deps.database.db, propertyId, playerId));
+  const player = await repo.findPlayer(deps.database.db, propertyId, playerKey(id));
   if (!player) throw notFound();
   return player;
 }
@@ -99,12 +104,12 @@ async function insertValidated(
   const rows: NewPlayer[] = inputs.map((input, index) => {
     try {
       const values = validatePlayer(input, 'create', now);
-      const playerId = values.player_id ?? '';
-      const first = seen.get(playerId);
+      const playerId = values.player_id ?? null;
+      const first = playerId === null ? undefined : seen.get(playerId);
       if (first !== undefined) {
         throw new AppError('validation_failed', `player_id repeats ${label(first) || 'a row'}`);
       }
-      seen.set(playerId, index);
+      if (playerId !== null) seen.set(playerId, index);
       return { ...values, id: randomUUID(), player_id: playerId };
     } catch (error) {
       if (error instanceof AppError) {
@@ -151,10 +156,14 @@ export async function updatePlayer(
 ): Promise<PlayerRow> {
   const now = deps.clock.now();
   const values = validatePlayer(input, 'update', now);
-  const playerId = checkedId(id);
-  if (!playerId) throw notFound();
   try {
-    const updated = await repo.updatePlayer(deps.database.db, propertyId, playerId, values, now);
+    const updated = await repo.updatePlayer(
+      deps.database.db,
+      propertyId,
+      playerKey(id),
+      values,
+      now,
+    );
     if (!updated) throw notFound();
     return updated;
   } catch (error) {
@@ -163,10 +172,7 @@ export async function updatePlayer(
 }
 
 export async function deletePlayer(deps: Deps, propertyId: string, id: string): Promise<void> {
-  const playerId = checkedId(id);
-  if (!playerId || !(await repo.deletePlayer(deps.database.db, propertyId, playerId))) {
-    throw notFound();
-  }
+  if (!(await repo.deletePlayer(deps.database.db, propertyId, playerKey(id)))) throw notFound();
 }
 
 /**
@@ -200,7 +206,8 @@ export async function deletePlayersWhere(
 }
 
 /**
- * Batch upsert by player_id (`POST /api/players/batch`). Each row is validated on its own: an
+ * Batch upsert by player_id (`POST /api/players/batch`); a row without player_id is created
+ * (nothing to match it on). Each row is validated on its own: an
  * invalid row is reported in `errors` and not applied at all, the valid rows are applied in one
  * statement. A new player takes defaults for the fields its row lacks; an existing one keeps
  * them. A player_id repeated in the batch is an error for the later rows.
@@ -220,12 +227,12 @@ export async function upsertPlayers(
     const rawId = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : null;
     try {
       const values = validatePlayer(row, 'create', now);
-      const playerId = values.player_id ?? '';
-      const first = seen.get(playerId);
+      const playerId = values.player_id ?? null;
+      const first = playerId === null ? undefined : seen.get(playerId);
       if (first !== undefined) {
         throw new AppError('validation_failed', `player_id repeats row ${first} of this batch`);
       }
-      seen.set(playerId, index);
+      if (playerId !== null) seen.set(playerId, index);
       valid.push({ ...values, id: randomUUID(), player_id: playerId });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import type { TableSpec } from '../../lib/postgrest-filter.ts';
+import type { QueryPlan, TableSpec } from '../../lib/postgrest-filter.ts';
 import type { TableTarget } from '../../lib/table-query.ts';
 
 export const PLAYER_STATUSES = ['active', 'inactive', 'banned', 'self_excluded'] as const;
@@ -47,10 +47,11 @@ export const WRITABLE_PLAYER_COLUMNS = Object.entries(PLAYER_TABLE.columns)
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, '\\$&');
 
 /**
- * `q`: case-insensitive substring search over names, email, phone and player id, through the
- * generated `search_text` column and its trigram index. Wildcards in the text are escaped, so
- * `q=50%` looks for "50%". Phones are stored as E.164, so when the text looks like a phone
- * number its digits are also looked for.
+ * `q`: case-insensitive substring search over names, email, phone, player id, tier and state
+ * (what a marketer types: "gold", "nevada"), through the generated `search_text` column
+ * (20261206150000_players_optional_id.sql) and its trigram index. Not status or country:
+ * filter those. Wildcards in the text are escaped, so `q=50%` looks for "50%". Phones are
+ * stored as E.164, so when the text looks like a phone number its digits are also looked for.
  */
 export function playerSearch(q: string): RawBuilder<unknown> {
   const pattern = `%${escapeLike(q.toLowerCase())}%`;
@@ -58,6 +59,28 @@ export function playerSearch(q: string): RawBuilder<unknown> {
   const phoneLike = /^[\d\s()+.-]+$/.test(q) && digits.length >= 3;
   const phone = phoneLike ? sql` OR search_text LIKE ${`%${digits}%`}` : sql``;
   return sql`search_text LIKE ${pattern}${phone}`;
+}
+
+/**
+ * The exact count of a plan from property_player_counts (migration 20261206140000, kept in the
+ * writes' transactions): a property's players, all of them or filtered by status only
+ * (`status.eq=x`, `status=eq.x`, `status.in.(x,y)`), in any order, any page. Undefined for any
+ * other filter or with `q`: those rows are counted (table-query.ts).
+ */
+export function keptPlayerCount(
+  propertyId: string,
+  plan: QueryPlan,
+): RawBuilder<unknown> | undefined {
+  if (plan.q !== undefined || plan.filters.length > 1) return undefined;
+  const counts = sql`SELECT coalesce(sum(n), 0) FROM property_player_counts WHERE property_id = CAST(${propertyId} AS uuid)`;
+  const [filter] = plan.filters;
+  if (!filter) return sql`(${counts})`;
+  if (filter.column !== 'status' || filter.negate) return undefined;
+  if (filter.op === 'eq') return sql`(${counts} AND status = ${String(filter.value)})`;
+  if (filter.op === 'in') {
+    return sql`(${counts} AND status = ANY(CAST(${filter.value.map(String)} AS text[])))`;
+  }
+  return undefined;
 }
 
 /** The players of one property, as the generic table query sees them. */
@@ -69,5 +92,6 @@ export function playersOf(propertyId: string): TableTarget<DB> {
     tenantValue: propertyId,
     search: playerSearch,
     touchColumn: 'updated_at',
+    keptCount: (plan) => keptPlayerCount(propertyId, plan),
   };
 }

@@ -40,10 +40,10 @@ const valid = (input: Record<string, unknown>) =>
   validatePlayer({ player_id: 'p1', ...input }, 'create', NOW);
 
 describe('validatePlayer', () => {
-  it('requires a player_id of 1 to 100 characters on create only', () => {
-    expect(refusal({})).toMatch(/player_id is required/);
-    expect(refusal({ player_id: '   ' })).toMatch(/player_id is required/);
-    expect(refusal({ player_id: 42 })).toMatch(/player_id is required/);
+  it('takes an optional player_id of 1 to 100 characters', () => {
+    expect(validatePlayer({}, 'create', NOW)).toEqual({});
+    expect(validatePlayer({ player_id: '   ' }, 'create', NOW)).toEqual({ player_id: null });
+    expect(refusal({ player_id: 42 })).toMatch(/player_id must be a string/);
     expect(refusal({ player_id: 'x'.repeat(101) })).toMatch(/player_id must have at most 100/);
     expect(valid({ player_id: '  card-7 ' }).player_id).toBe('card-7');
     expect(validatePlayer({ tier: 'Gold' }, 'update', NOW)).toEqual({ tier: 'Gold' });
@@ -305,21 +305,17 @@ describe('POST /api/players/batch', () => {
       'not an object',
       { player_id: 'u5', traits: { vip: true } },
     ]);
-    expect(result.inserted).toBe(2);
+    // The row without player_id (index 3) is created: nothing to match it on.
+    expect(result.inserted).toBe(3);
     expect(result.updated).toBe(1);
     expect(result.errors).toEqual([
       { index: 2, player_id: 'u3', error: expect.stringMatching(/^phone/) as unknown },
-      {
-        index: 3,
-        player_id: null,
-        error: expect.stringMatching(/player_id is required/) as unknown,
-      },
       { index: 4, player_id: 'u4', error: expect.stringMatching(/^status/) as unknown },
       { index: 5, player_id: 'u2', error: 'player_id repeats row 1 of this batch' },
       { index: 6, player_id: null, error: 'A player must be a JSON object' },
     ]);
     const players = await byPlayerId(tenant);
-    expect([...players.keys()].sort()).toEqual(['u1', 'u2', 'u5']);
+    expect([...players.keys()].sort()).toEqual([null, 'u1', 'u2', 'u5']);
     // An update changes only the fields its row carries; null clears.
     expect(players.get('u1')).toMatchObject({
       tier: 'Gold',
@@ -388,7 +384,7 @@ describe('POST /api/players/batch', () => {
 
   it('reports every row when all are invalid, and applies nothing', async () => {
     const tenant = await makePropertyTenant(h);
-    const result = await upsertPlayers(h.deps, tenant.property.id, [{}, { player_id: '' }]);
+    const result = await upsertPlayers(h.deps, tenant.property.id, [[], { player_id: 7 }]);
     expect(result.inserted + result.updated).toBe(0);
     expect(result.errors.map((e) => e.index)).toEqual([0, 1]);
   });

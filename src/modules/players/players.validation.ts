@@ -6,7 +6,7 @@ import { PLAYER_STATUSES, PLAYER_TABLE, type PlayerStatus } from './players.tabl
 
 /** A player's writable fields after validation and normalization; absent = not sent. */
 export interface PlayerValues {
-  player_id?: string;
+  player_id?: string | null;
   email?: string | null;
   phone?: string | null;
   first_name?: string | null;
@@ -59,9 +59,12 @@ function text(field: string, value: unknown, max: number): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-function playerId(value: unknown): string {
-  const id = typeof value === 'string' ? text('player_id', value, 100) : undefined;
-  return id ?? invalid('player_id is required: a string of 1 to 100 characters');
+/** Optional: null, "" or blank mean "no casino id" (on update: clear it). */
+function playerId(value: unknown): string | null {
+  if (value !== null && typeof value !== 'string') {
+    return invalid('player_id must be a string of 1 to 100 characters, or null');
+  }
+  return text('player_id', value, 100);
 }
 
 function email(value: unknown): string | null {
@@ -153,9 +156,10 @@ function traits(value: unknown): Record<string, unknown> {
 }
 
 /**
- * Checks and normalizes one player object. `create` requires player_id; `update` requires at
- * least one field. Every message names the offending field; unknown and server-set fields are
- * refused rather than ignored, so a typo never passes silently.
+ * Checks and normalizes one player object. player_id is optional (the vendor SDK creates
+ * players without one); `update` requires at least one field. Every message names the
+ * offending field; unknown and server-set fields are refused rather than ignored, so a typo
+ * never passes silently.
  */
 export function validatePlayer(input: unknown, mode: 'create' | 'update', now: Date): PlayerValues {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -171,7 +175,7 @@ export function validatePlayer(input: unknown, mode: 'create' | 'update', now: D
   }
   const has = (key: string) => Object.hasOwn(body, key) && body[key] !== undefined;
   const out: PlayerValues = {};
-  if (has('player_id') || mode === 'create') out.player_id = playerId(body.player_id);
+  if (has('player_id')) out.player_id = playerId(body.player_id);
   if (has('email')) out.email = email(body.email);
   if (has('country')) out.country = country(body.country);
   if (has('phone')) out.phone = phone(body.phone, out.country);

@@ -49,6 +49,18 @@ function sessionObject(row: SessionRow, now: Date) {
   };
 }
 
+/**
+ * The fields DailyPlay documents as non-nullable (game_id, external_ref, metadata in the create,
+ * validate and consume answers), left out when the session has none instead of sent as null.
+ */
+function leftOutWhenNull<T extends Record<string, unknown>>(
+  fields: T,
+): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null)) as {
+    [K in keyof T]?: Exclude<T[K], null>;
+  };
+}
+
 /** DailyPlay's one-time session API: minted with an API key, validated and consumed publicly. */
 export function sessionRoutes(app: App, deps: Deps): void {
   const createSchema = {
@@ -70,10 +82,9 @@ export function sessionRoutes(app: App, deps: Deps): void {
       data: {
         token: session.token,
         stream_id: session.stream_id,
-        game_id: session.game_id,
         expires_at: session.expires_at,
-        external_ref: session.external_ref,
         play_url: playUrl(deps, session),
+        ...leftOutWhenNull({ game_id: session.game_id, external_ref: session.external_ref }),
       },
     };
   };
@@ -126,10 +137,12 @@ export function sessionRoutes(app: App, deps: Deps): void {
           valid: row.effective_status === 'active',
           status: row.effective_status,
           stream_id: row.stream_id,
-          game_id: row.game_id,
           expires_at: row.expires_at,
-          external_ref: row.external_ref,
-          metadata: row.metadata,
+          ...leftOutWhenNull({
+            game_id: row.game_id,
+            external_ref: row.external_ref,
+            metadata: row.metadata,
+          }),
         },
       };
     },
@@ -162,9 +175,11 @@ export function sessionRoutes(app: App, deps: Deps): void {
           session_id: row.id,
           org_id: row.org_id,
           stream_id: row.stream_id,
-          game_id: row.game_id,
-          external_ref: row.external_ref,
-          metadata: row.metadata,
+          ...leftOutWhenNull({
+            game_id: row.game_id,
+            external_ref: row.external_ref,
+            metadata: row.metadata,
+          }),
         },
       };
     },

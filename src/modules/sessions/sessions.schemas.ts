@@ -45,14 +45,31 @@ export const CreateSessionBody = Type.Object({
   ),
 });
 
+/*
+ * DailyPlay's document types game_id, external_ref and metadata of the create, validate and
+ * consume answers as integer, string and object, not nullable: when a session has none, the field
+ * is left out, never sent as null (stream_id is documented nullable and stays null).
+ */
+const OptionalGameId = Type.Optional(
+  Type.Integer({ description: 'Absent for a token of a whole stream' }),
+);
+const OptionalExternalRef = Type.Optional(
+  Type.String({ description: 'Absent when the token was created without one' }),
+);
+const OptionalMetadata = Type.Optional(
+  Type.Record(Type.String(), Type.Unknown(), {
+    description: 'Absent when the token was created without metadata',
+  }),
+);
+
 export const CreateSessionResponse = Type.Object({
   success: Type.Literal(true),
   data: Type.Object({
     token: Type.String({ format: 'uuid', description: 'The one-time session token' }),
     stream_id: Nullable(Type.Integer()),
-    game_id: Nullable(Type.Integer()),
+    game_id: OptionalGameId,
     expires_at: DateTime,
-    external_ref: Nullable(Type.String()),
+    external_ref: OptionalExternalRef,
     play_url: Type.String({ description: 'Where to send the player (PlayLoop addition)' }),
   }),
 });
@@ -75,10 +92,10 @@ export const ValidateSessionResponse = Type.Object({
     valid: Type.Boolean({ description: 'true only while status is active' }),
     status: Status,
     stream_id: Nullable(Type.Integer()),
-    game_id: Nullable(Type.Integer()),
+    game_id: OptionalGameId,
     expires_at: DateTime,
-    external_ref: Nullable(Type.String()),
-    metadata: Nullable(Metadata),
+    external_ref: OptionalExternalRef,
+    metadata: OptionalMetadata,
   }),
 });
 
@@ -95,9 +112,9 @@ export const ConsumeSessionResponse = Type.Object({
     session_id: Type.Integer(),
     org_id: Type.Integer(),
     stream_id: Nullable(Type.Integer()),
-    game_id: Nullable(Type.Integer()),
-    external_ref: Nullable(Type.String()),
-    metadata: Nullable(Metadata),
+    game_id: OptionalGameId,
+    external_ref: OptionalExternalRef,
+    metadata: OptionalMetadata,
   }),
 });
 

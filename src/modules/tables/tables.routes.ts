@@ -85,7 +85,12 @@ export function tableRoutes(app: App, deps: Deps): void {
         }),
       );
       reply.header('Content-Range', contentRange(result));
-      return { success: true as const, data: result.rows, totalCount: result.totalCount };
+      return {
+        success: true as const,
+        data: result.rows,
+        totalCount: result.totalCount,
+        countType: result.countType,
+      };
     },
   );
 

@@ -35,8 +35,9 @@ export const GRAMMAR = [
   '- `select=col1,col2`: the columns returned (default: all).',
   '- `order=col.asc|desc[.nullsfirst|.nullslast],col2…`: the row id is always appended as a tiebreaker, so limit/offset paging returns every row exactly once.',
   `- \`limit\`: page size, default ${PLAYER_TABLE.defaultLimit}, at most ${PLAYER_TABLE.maxLimit} (larger is a 400). \`offset\`: rows to skip, 0 to ${DEFAULT_MAX_OFFSET}.`,
-  `- \`count\` (or the header \`Prefer: count=…\`; the parameter wins): \`exact\` (default), \`planned\` (the planner's estimate), \`estimated\` (exact up to ${ESTIMATE_EXACT_UP_TO} rows, the planner's estimate beyond), \`none\` (no count; \`totalCount\` is null).`,
-  '- `q`: free-text search, table-specific (players: first and last name, email, phone, player_id; case-insensitive substring).',
+  `- \`count\` (or the header \`Prefer: count=…\`; the parameter wins): \`estimated\` (default: exact up to ${ESTIMATE_EXACT_UP_TO} rows, the planner's estimate beyond), \`exact\` (always count every matching row), \`planned\` (the planner's estimate), \`none\` (no count; \`totalCount\` is null). \`countType\` in the answer says whether \`totalCount\` is \`exact\` or \`planned\`. ` +
+    `Players kept counts: a property's players unfiltered or filtered by status only (\`status.eq=active\`, \`status=eq.active\`, \`status.in.(…)\`; no \`q\`), in any order and page, are counted exactly from counters kept with every write, in every mode but \`none\`.`,
+  '- `q`: free-text search, table-specific (players: first and last name, email, phone (its digits also match `702 555-0100`), player_id, tier and state; case-insensitive substring, so `q=gold` finds Gold-tier players. Not status or country: filter them, e.g. `status.eq=active`).',
   '',
   "Every query is confined to the credential's property: a filter on `property_id` can narrow, never widen.",
 ].join('\n');
@@ -73,11 +74,13 @@ export const TableListQuery = Type.Object(
       Type.Unsafe<string>({
         type: 'string',
         enum: [...COUNT_MODES],
-        description: 'How totalCount is computed (default exact)',
+        description: 'How totalCount is computed (default estimated: exact up to a threshold)',
       }),
     ),
     q: Type.Optional(
-      Type.String({ description: `Free-text search (at most ${MAX_Q_LENGTH} characters)` }),
+      Type.String({
+        description: `Free-text search, case-insensitive substring (at most ${MAX_Q_LENGTH} characters). Players: first and last name, email, phone, player_id, tier and state (q=gold finds Gold-tier players); not status or country.`,
+      }),
     ),
   },
   { description: 'Plus any number of column filters (see the description)' },
@@ -118,6 +121,12 @@ export const ListResponse = Type.Object(
     totalCount: Nullable(
       Type.Integer({ description: 'Rows matching the filters (all pages); null with count=none' }),
     ),
+    countType: Nullable(
+      Type.Union([Type.Literal('exact'), Type.Literal('planned')], {
+        description:
+          "Which kind of number totalCount (and Content-Range's total) is: `exact`, or `planned` (the query planner's estimate); null with count=none",
+      }),
+    ),
   },
   { headers: CONTENT_RANGE },
 );
@@ -136,7 +145,7 @@ export const InsertBody = Type.Unsafe<unknown>({
     },
   ],
   description:
-    'One row as an object, or an array of rows (players: player_id required; fields as in PATCH /api/players/{id}).',
+    'One row as an object, or an array of rows (players: fields as in PATCH /api/players/{id}; player_id optional, e.g. `{"email":"a@b.co","tier":"Gold","adt":250,"coin_in":18000}`).',
 });
 
 export const InsertResponse = Type.Object({

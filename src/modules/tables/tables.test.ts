@@ -384,7 +384,7 @@ describe('GET /api/{table} paging and counts', () => {
     expect(planned.body.totalCount).toBeGreaterThanOrEqual(5);
 
     const empty = await list(tenant, { 'tier.eq': 'Diamond' });
-    expect(empty.body).toEqual({ success: true, data: [], totalCount: 0 });
+    expect(empty.body).toEqual({ success: true, data: [], totalCount: 0, countType: 'exact' });
     expect(empty.response.headers['content-range']).toBe('*/0');
 
     const past = await list(tenant, { offset: '50' });
@@ -618,7 +618,7 @@ describe('scopes and tenant isolation', () => {
     const b = await seeded();
     const bId = b.tenant.property.id;
     const seen = await list(a.tenant, { 'property_id.eq': bId });
-    expect(seen.body).toEqual({ success: true, data: [], totalCount: 0 });
+    expect(seen.body).toEqual({ success: true, data: [], totalCount: 0, countType: 'exact' });
     const widened = await list(a.tenant, { 'property_id.neq': a.tenant.property.id });
     expect(widened.body.totalCount).toBe(0);
     const own = await list(a.tenant, { select: 'property_id' });
