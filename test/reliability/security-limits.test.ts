@@ -43,6 +43,7 @@ const LIMITS = {
   THROTTLE_SIGNUP_PER_ACCOUNT: 3,
   THROTTLE_INVITES_PER_ORG: 8,
   THROTTLE_INVITES_PER_USER: 5,
+  THROTTLE_ORGS_PER_USER: 4,
 } as const;
 type Setting = keyof typeof LIMITS;
 
@@ -335,6 +336,26 @@ const CASES: readonly LimitCase[] = [
                 { headers: inviter.auth },
               ),
           ),
+        ),
+      );
+    },
+  },
+  {
+    name: 'organizations created by one user',
+    operations: ['organizations.create'],
+    setting: 'THROTTLE_ORGS_PER_USER',
+    run: async () => {
+      const creator = await makeUser(h);
+      recordSecrets(creator.password, creator.token);
+      return burst(
+        Array.from(
+          { length: 12 },
+          () => (base) =>
+            sendJson(
+              `${base}/api/organizations`,
+              { name: unique('Created') },
+              { headers: creator.auth },
+            ),
         ),
       );
     },

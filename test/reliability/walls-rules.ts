@@ -96,6 +96,7 @@ export const ALLOWLIST: Readonly<Record<string, string>> = {
   'auth.requestPasswordReset':
     'answers the same 200 for every address by design, so it cannot tell tenants apart',
   'auth.confirmPasswordReset': 'the mailed reset token is the only credential; no tenant object',
+  'organizations.create': 'creates a new organization owned by the caller; names no existing one',
   'auth.verifyEmail':
     'the mailed sign-up token is the only credential; creates a new user, no tenant object',
   // Capability routes: the secret in the request is the whole credential (public by the
