@@ -50,7 +50,7 @@ export function randomSeededToken(): string {
 export function openDatabase(target: BenchTarget): Promise<Database> {
   return target.kind === 'postgres'
     ? connectDatabase({ kind: 'postgres', url: target.url, poolSize: 4 })
-    : connectDatabase({ kind: 'pglite', dataDir: target.dataDir });
+    : connectDatabase({ kind: 'pglite', dataDir: target.dataDir, role: 'bench' });
 }
 
 /**

@@ -5,7 +5,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.ts';
 import { actionConstraint, rejectUnknownActions } from './http/action-constraint.ts';
-import { recordApiKeyUse } from './http/auth.ts';
 import { clientErrorHandler, ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
 import { DatabaseOutageLog } from './db/outage.ts';
 import { healthRoutes } from './http/health.ts';
@@ -16,6 +15,7 @@ import { validatorCompiler } from './http/validation.ts';
 import { accountRoutes } from './modules/accounts/index.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { apiKeyRoutes } from './modules/api-keys/index.ts';
+import { recordApiKeyUse } from './modules/auth/index.ts';
 import { gameRoutes } from './modules/games/index.ts';
 import {
   invitationRoutes,

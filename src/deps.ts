@@ -63,6 +63,8 @@ export interface DepsOverrides {
   logger?: Logger;
   database?: Database;
   mailer?: Mailer;
+  /** Who holds an embedded database folder, told to a process that finds it taken. */
+  role?: string;
 }
 
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -78,7 +80,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
             poolSize: config.dbPoolSize,
             statementTimeoutMs: config.dbStatementTimeoutMs,
           }
-        : { kind: 'pglite', dataDir: config.dataDir },
+        : { kind: 'pglite', dataDir: config.dataDir, role: overrides.role ?? 'server' },
     ));
   let redis: Redis | undefined;
   let rateLimiter: RateLimiter;

@@ -1,5 +1,7 @@
 import { buildApp } from './app.ts';
+import { cliControl } from './cli/control.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { FolderInUseError } from './db/folder-lock.ts';
 import { migrate } from './db/migrate.ts';
 import { type DemoSeed, seedDemo } from './db/seed.ts';
 import { closeDeps, createDeps } from './deps.ts';
@@ -42,6 +44,9 @@ async function main(): Promise<void> {
   // The install default storage quota lives in the database, where the quota triggers read it.
   await applyQuotaDefaults(deps.database, config);
   const app = await buildApp(deps);
+  // On an embedded database, `npm run cli` sends its commands here instead of opening the folder.
+  const control = cliControl(deps);
+  deps.database.folder?.serve(control.handler);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
     force.unref();
     void app
       .close()
+      .then(() => control.drain())
       .then(() => closeDeps(deps))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
@@ -74,6 +80,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`configuration error: ${error.message}\n`);
+  } else if (error instanceof FolderInUseError) {
+    process.stderr.write(`PlayLoop cannot start: ${error.message}\n`);
   } else {
     process.stderr.write(`PlayLoop failed to start: ${(error as Error).stack ?? String(error)}\n`);
   }

@@ -1,23 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { freePort } from './reliability/server.ts';
 
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 it('runs the README curl walkthrough as written against a fresh server', async () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -74,7 +63,8 @@ it('runs the README curl walkthrough as written against a fresh server', async (
 
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', block!], {
       env: { ...env, BASE: base, DEMO_PASSWORD: password, PK: pk },
-      timeout: 30_000,
+      // About forty requests, each read by a fresh `node -e`: slow on a busy machine.
+      timeout: 90_000,
     });
     expect(stdout).toContain('"valid":true,"status":"active"');
     expect(stdout).toContain('"session_id"');
@@ -85,6 +75,30 @@ it('runs the README curl walkthrough as written against a fresh server', async (
       /send the player to: http:\/\/localhost:\d+\/play\/game\/1\?session_token=/,
     );
     expect(stdout).toContain('"action":"create-session","outcome":"rejected","status_code":401');
+    // Steps 8–13: a game from a template, its voucher set and prizes, a stream, one play, analytics.
+    const lines = stdout.split('\n');
+    const gameLine = lines.find((line) => line.includes('"title":"Summer Match","description"'));
+    const game = JSON.parse(gameLine!) as Record<string, unknown> & { id: number };
+    expect(game).toMatchObject({
+      template: 'memory-match',
+      status: 'Active',
+      prize_enabled: true,
+      config: { pairs: 8, duration_s: 90, primary_color: '#0ea5e9' },
+    });
+    expect(stdout).toMatch(/^SUMMER-[0-9A-Z]{8}$/m);
+    expect(stdout).toContain('{"added":2,"duplicates":0,"total":22}');
+    expect(stdout).toContain('15% off: 30%, Try again: 70%');
+    expect(stdout).toContain(`[{"id":${game.id},"title":"Summer Match"}]`);
+    expect(stdout).toMatch(/share the stream: http:\/\/localhost:\d+\/stream\/demo\/summer-\d+\n/);
+    expect(stdout).toMatch(
+      /\{"score":\d+,"result":\{\},"prize":\{.*"slot":\{"name":"(15% off|Try again)"/,
+    );
+    expect(stdout).toContain(
+      '{"started":1,"completed":1,"completion_rate":1,"prize_draws":1,"prize_wins":',
+    );
+    expect(stdout).toContain(
+      `[{"game_id":${game.id},"title":"Summer Match","started":1,"completed":1,"average_score":`,
+    );
     // The quickstart answers with the seeded sample players through the printed pk_ key.
     const quickstart = stdout.split('\n').find((line) => line.includes('"totalCount"'));
     const answer = JSON.parse(quickstart!) as { data: { status: string }[]; totalCount: number };

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 /** A mistake in how the CLI was called: reported with the usage text, exit code 2. */
 export class UsageError extends Error {}
 
@@ -85,4 +88,29 @@ export function optionalDateTime(values: Values, name: string): string | undefin
     throw new UsageError(`--${name} must be an ISO-8601 date-time, got "${raw}"`);
   }
   return raw;
+}
+
+/**
+ * A JSON value given inline (`--config '{"pairs":8}'`) or as `@path` to a file, which is read
+ * here, relative to `cwd` (the caller's `io.cwd`): commands call this in `prepare`, so their
+ * work never reads files. Unreadable files and malformed JSON are usage errors.
+ */
+export function optionalJson(values: Values, name: string, cwd: string): unknown {
+  const raw = text(values, name);
+  if (raw === undefined) return undefined;
+  let source = raw;
+  if (raw.startsWith('@')) {
+    const path = resolve(cwd, raw.slice(1));
+    try {
+      source = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--${name} ${raw}: cannot read ${path} (${(error as Error).message})`);
+    }
+  }
+  try {
+    return JSON.parse(source) as unknown;
+  } catch (error) {
+    const where = raw.startsWith('@') ? ` in ${raw.slice(1)}` : '';
+    throw new UsageError(`--${name} is not valid JSON${where}: ${(error as Error).message}`);
+  }
 }

@@ -1,8 +1,8 @@
 import { PLAN_TIERS } from '../config.ts';
 import type { Deps } from '../deps.ts';
+import type { CliIo } from './io.ts';
 import { AppError } from '../lib/errors.ts';
 import { createApiKey } from '../modules/api-keys/index.ts';
-import { createGame, GAME_STATUSES } from '../modules/games/index.ts';
 import {
   addMember,
   createOrganization,
@@ -13,6 +13,7 @@ import {
 } from '../modules/organizations/index.ts';
 import { createProperty } from '../modules/properties/index.ts';
 import { createStream } from '../modules/streams/index.ts';
+import { gameCreate, gameList } from './game-create.ts';
 import { playersImport } from './players-import.ts';
 import { propertyRecountUsage, propertySetQuota } from './property-quota.ts';
 import { createUser } from '../modules/users/index.ts';
@@ -44,9 +45,16 @@ export interface Command {
   readonly usage: string;
   /** Every option is a string; flags shared by all commands are added by the caller. */
   readonly options: readonly string[];
-  /** Validates the arguments without touching the database and returns the work to do. */
-  prepare(values: Values): (deps: Deps) => Promise<Result>;
+  /**
+   * Validates the arguments (and reads any file they name, against `io.cwd`) without touching
+   * the database, and returns the work to do. The work may run in the server's process
+   * (src/cli/control.ts): it uses `io`, never `process.std*`.
+   */
+  prepare(values: Values, io: CliIo): Work;
 }
+
+/** A command's work once its arguments are checked. */
+export type Work = (deps: Deps) => Promise<Result>;
 
 const orgCreate: Command = {
   name: 'org create',
@@ -112,26 +120,6 @@ const userCreate: Command = {
       return {
         json: { ...user, membership },
         text: `created user ${user.id} <${user.email}>${suffix}`,
-      };
-    };
-  },
-};
-
-const gameCreate: Command = {
-  name: 'game create',
-  usage: `--org ID --title T [--status ${GAME_STATUSES.join('|')}]`,
-  options: ['org', 'title', 'status'],
-  prepare(values) {
-    const orgId = requiredInt(values, 'org');
-    const input = {
-      title: required(values, 'title'),
-      status: optionalChoice(values, 'status', GAME_STATUSES),
-    };
-    return async (deps) => {
-      const game = await createGame(deps, orgId, input);
-      return {
-        json: game,
-        text: `created game ${game.id} "${game.title}" (${game.status}) in organization ${orgId}`,
       };
     };
   },
@@ -222,6 +210,7 @@ export const COMMANDS: readonly Command[] = [
   orgSetTier,
   userCreate,
   gameCreate,
+  gameList,
   streamCreate,
   keyCreate,
   propertyCreate,

@@ -1,4 +1,5 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AppError } from '../lib/errors.ts';
@@ -34,32 +35,34 @@ export const playersImport: Command = {
   name: 'players import',
   usage: `--property UUID --file players.csv|- [--batch-size ${MAX_BATCH}] [--errors rejected.csv]`,
   options: ['property', 'file', 'batch-size', 'errors'],
-  prepare(values) {
+  prepare(values, io) {
     const propertyId = required(values, 'property').trim();
     if (!isUuid(propertyId)) throw new UsageError(`--property must be a property id (uuid)`);
-    const file = required(values, 'file');
+    const named = required(values, 'file');
+    const file = named === '-' ? named : resolve(io.cwd, named);
     const batchSize = optionalInt(values, 'batch-size');
     if (batchSize !== undefined && batchSize > MAX_BATCH) {
       throw new UsageError(`--batch-size must be from 1 to ${MAX_BATCH}`);
     }
-    const errorsPath = optional(values, 'errors');
+    const errorsNamed = optional(values, 'errors');
+    const errorsPath = errorsNamed === undefined ? undefined : resolve(io.cwd, errorsNamed);
     let totalBytes: number | undefined;
     if (file !== '-') {
       try {
         totalBytes = statSync(file).size;
       } catch (error) {
-        throw new UsageError(`--file ${file}: ${(error as Error).message}`);
+        throw new UsageError(`--file ${named}: ${(error as Error).message}`);
       }
     }
 
     return async (deps) => {
       const started = Date.now();
       const counter = byteCounter();
-      const input = file === '-' ? process.stdin : createReadStream(file);
+      const input = file === '-' ? io.stdin : createReadStream(file);
       input.on('error', (error: Error) => counter.destroy(error));
       const errorsFile = errorsPath ? createWriteStream(errorsPath) : undefined;
       errorsFile?.write('line,player_id,error\n');
-      const bar = new ProgressBar(process.stderr, 'players import');
+      const bar = new ProgressBar(io.stderr, 'players import');
       let progress = { rows: 0, inserted: 0, updated: 0, rejected: 0 };
       const draw = (final = false) => {
         const elapsed = Math.max(1, Date.now() - started) / 1000;
@@ -99,7 +102,7 @@ export const playersImport: Command = {
         ];
         if (summary.rejected > summary.errors.length) {
           lines.push(
-            `  … and ${count(summary.rejected - summary.errors.length)} more${errorsPath ? ` in ${errorsPath}` : ' (--errors FILE lists them all)'}`,
+            `  … and ${count(summary.rejected - summary.errors.length)} more${errorsNamed ? ` in ${errorsNamed}` : ' (--errors FILE lists them all)'}`,
           );
         }
         return {
@@ -109,7 +112,7 @@ export const playersImport: Command = {
         };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).syscall) {
-          throw new AppError('validation_failed', `--file ${file}: ${(error as Error).message}`);
+          throw new AppError('validation_failed', `--file ${named}: ${(error as Error).message}`);
         }
         throw error;
       } finally {

@@ -1,7 +1,8 @@
-import type { WriteStream } from 'node:tty';
-
 /** Where progress goes: a terminal is redrawn in place, anything else gets a line per step. */
-export type ProgressOutput = Pick<WriteStream, 'write'> & { readonly isTTY?: boolean };
+export interface ProgressOutput {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
 
 export interface ProgressState {
   /** Bytes of the input read so far. */

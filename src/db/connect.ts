@@ -4,6 +4,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { cancellablePool, runCancellable } from './cancel.ts';
+import { type FolderLock, lockFolder } from './folder-lock.ts';
 import { HealthProbe } from './health-probe.ts';
 import { pglitePoolConfig } from './pglite-connection.ts';
 import type { DB } from './schema.ts';
@@ -33,6 +34,8 @@ export type Database = {
   readonly ping: (timeoutMs: number) => Promise<void>;
   /** The pool right now: its size, connections checked out, and checkouts waiting for one. */
   readonly poolState: () => PoolState;
+  /** PGlite in a folder: this process's claim on it (folder-lock.ts), which a server serves on. */
+  readonly folder?: FolderLock;
   close(): Promise<void>;
 };
 
@@ -50,13 +53,17 @@ export type ConnectOptions =
       /** `statement_timeout` of every pooled connection (ms); 0 or absent: none. */
       statementTimeoutMs?: number;
     }
-  /** `dataDir` is a folder, or `memory://` for a throwaway database (tests). */
-  | { kind: 'pglite'; dataDir: string };
+  /**
+   * `dataDir` is a folder, or `memory://` for a throwaway database (tests). `role` says who
+   * holds the folder to a process that finds it taken (default `process`).
+   */
+  | { kind: 'pglite'; dataDir: string; role?: string };
 
 export async function connectDatabase(options: ConnectOptions): Promise<Database> {
   let pool: pg.Pool;
   let pglite: PGlite | undefined;
   let probe: HealthProbe | undefined;
+  let folder: FolderLock | undefined;
   if (options.kind === 'postgres') {
     // Sent in the startup packet, so it is each pooled session's default: a migration or a
     // bulk import lifts it for its own session or transaction (SET / SET LOCAL).
@@ -68,9 +75,18 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     });
     probe = new HealthProbe(options.url);
   } else {
-    if (!options.dataDir.startsWith('memory://')) mkdirSync(options.dataDir, { recursive: true });
-    // pg_trgm backs the players search index (migration 20261123100000).
-    pglite = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
+    if (!options.dataDir.startsWith('memory://')) {
+      // Owner-only: the folder holds the database and the socket that runs CLI commands.
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      folder = await lockFolder(options.dataDir, options.role ?? 'process');
+    }
+    try {
+      // pg_trgm backs the players search index (migration 20261123100000).
+      pglite = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
+    } catch (error) {
+      await folder?.release();
+      throw error;
+    }
     // PGlite is one connection: the pool has exactly one client, so a transaction holds it
     // and nothing else may query the pool until the transaction ends.
     pool = new pg.Pool(pglitePoolConfig(pglite));
@@ -88,6 +104,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       if (!open || open.closed) throw new Error('the embedded database is closed');
       return Promise.resolve();
     },
+    ...(folder ? { folder } : {}),
     poolState: () => ({
       size: pool.options.max,
       inUse: pool.totalCount - pool.idleCount,
@@ -101,6 +118,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       await probe?.close();
       await db.destroy();
       if (pglite) await pglite.close();
+      // Only once PGlite has written everything back may another process open the folder.
+      await folder?.release();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { bearerToken, currentUser, requireUser } from '../../http/auth.ts';
+import { bearerToken, currentUser, requireUser } from '../auth/index.ts';
 import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import { sha256Hex } from '../../lib/secrets.ts';

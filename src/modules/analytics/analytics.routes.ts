@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
-import { currentUser, requireUser } from '../../http/auth.ts';
+import { currentUser, requireUser } from '../auth/index.ts';
 import { DateTime, errorResponses, Nullable } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import { playAnalytics } from './analytics.service.ts';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { currentUser, requireUser } from '../../http/auth.ts';
+import { currentUser, requireUser } from '../auth/index.ts';
 import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import {

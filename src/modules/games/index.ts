@@ -1,4 +1,6 @@
 export { gameRoutes } from './games.routes.ts';
+// The HTTP body of POST /api/games: the CLI's `game create` checks its options against it.
+export { CreateGameBody } from './games.schemas.ts';
 export {
   createGame,
   findPlayableGame,

@@ -5,7 +5,7 @@ import {
   PropertyHeaders,
   propertySecurity,
   requirePropertyAccess,
-} from '../../http/property-auth.ts';
+} from '../auth/index.ts';
 import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import {

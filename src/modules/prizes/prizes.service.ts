@@ -189,20 +189,15 @@ export async function listPrizes(
 }
 
 /**
- * Replaces a game's prize list in one transaction; the order given is the slot order. A slot
- * passed with the `id` of one of the game's slots is updated in place and keeps its wins (so
- * its quantity cannot go below them); slots without `id` are new (no wins); the game's other
- * slots are removed, and prizes drawn from them but not yet claimed can no longer be claimed.
- * Editor or above. Chances not totalling 100 are allowed and reported in `warnings`.
+ * The checks `replacePrizes` makes before it writes: each slot's rules, no slot id twice, and
+ * every voucher set one of the organization's. Trusted tooling (the CLI's `game create`) runs
+ * them before creating the game the list is for, so a bad list creates nothing.
  */
-export async function replacePrizes(
+export async function checkPrizeSlots(
   deps: Deps,
-  actor: Actor,
   orgId: number,
-  gameId: number,
   inputs: readonly PrizeSlotInput[],
-): Promise<PrizeList> {
-  await requireOrgRole(deps, actor, orgId, 'Editor');
+) {
   if (inputs.length > MAX_SLOTS) throw invalid(`A game has at most ${MAX_SLOTS} prize slots`);
   const slots = inputs.map((input, index) => ({
     id: input.id,
@@ -219,6 +214,26 @@ export async function replacePrizes(
       throw invalid(`${slot.at}.voucher_set_id ${setId} is not a voucher set of this organization`);
     }
   }
+  return { slots, keptIds };
+}
+
+/**
+ * Replaces a game's prize list in one transaction; the order given is the slot order. A slot
+ * passed with the `id` of one of the game's slots is updated in place and keeps its wins (so
+ * its quantity cannot go below them); slots without `id` are new (no wins); the game's other
+ * slots are removed, and prizes drawn from them but not yet claimed can no longer be claimed.
+ * Editor or above; without an actor the caller is trusted tooling (CLI, seed) acting for the
+ * organization. Chances not totalling 100 are allowed and reported in `warnings`.
+ */
+export async function replacePrizes(
+  deps: Deps,
+  actor: Actor | undefined,
+  orgId: number,
+  gameId: number,
+  inputs: readonly PrizeSlotInput[],
+): Promise<PrizeList> {
+  if (actor) await requireOrgRole(deps, actor, orgId, 'Editor');
+  const { slots, keptIds } = await checkPrizeSlots(deps, orgId, inputs);
 
   try {
     await deps.database.db.transaction().execute(async (trx) => {

@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { currentUser, requireUser } from '../../http/auth.ts';
+import { currentUser, requireUser } from '../auth/index.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import { AppError } from '../../lib/errors.ts';

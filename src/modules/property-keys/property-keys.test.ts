@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePropertyTenant, makeUser, type PropertyTenant } from '../../../test/factories.ts';
 import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
-import { requirePropertyAccess } from '../../http/property-auth.ts';
+import { requirePropertyAccess } from '../auth/index.ts';
 import { sha256Hex } from '../../lib/secrets.ts';
 import { PropertyKeyCache } from './property-keys.cache.ts';
 

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../../http/types.ts';
-import { currentApiKey, requireApiKey } from '../../http/auth.ts';
+import { currentApiKey, requireApiKey } from '../auth/index.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { SessionRow } from './sessions.repo.ts';
 import {

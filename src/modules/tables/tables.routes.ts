@@ -8,7 +8,7 @@ import {
   PropertyHeaders,
   propertySecurity,
   requirePropertyAccess,
-} from '../../http/property-auth.ts';
+} from '../auth/index.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import { contentRange } from '../../lib/table-query.ts';

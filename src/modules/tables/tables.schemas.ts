@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { PropertyHeaders } from '../../http/property-auth.ts';
+import { PropertyHeaders } from '../auth/index.ts';
 import { Nullable } from '../../http/schemas.ts';
 import {
   COUNT_MODES,

@@ -15,7 +15,7 @@ import {
   type UserRow,
 } from './users.repo.ts';
 
-/** Who is calling, as established by `http/auth.ts`. */
+/** Who is calling, as established by `modules/auth` (`requireUser`). */
 export interface Actor {
   userId: number;
 }

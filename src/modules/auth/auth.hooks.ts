@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { Deps } from '../deps.ts';
-import { AppError } from '../lib/errors.ts';
-import { authenticateApiKey, type ApiKeyContext } from '../modules/api-keys/index.ts';
-import { authenticateBearer, type UserRow } from '../modules/users/index.ts';
-import { enforceUserRateLimit, rateLimited, setRateHeaders } from './rate-guard.ts';
+import type { Deps } from '../../deps.ts';
+import { enforceUserRateLimit, rateLimited, setRateHeaders } from '../../http/rate-guard.ts';
+import { AppError } from '../../lib/errors.ts';
+import { authenticateApiKey, type ApiKeyContext } from '../api-keys/index.ts';
+import { authenticateBearer, type UserRow } from '../users/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

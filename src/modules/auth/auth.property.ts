@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { Type } from 'typebox';
-import type { Deps } from '../deps.ts';
-import { AppError } from '../lib/errors.ts';
-import { resolveUserProperty } from '../modules/properties/index.ts';
-import { authenticatePropertyKey, type PropertyScope } from '../modules/property-keys/index.ts';
-import { authenticateBearer } from '../modules/users/index.ts';
-import { enforceRateLimit, enforceUserRateLimit } from './rate-guard.ts';
-import { errorResponses } from './schemas.ts';
+import type { Deps } from '../../deps.ts';
+import { enforceRateLimit, enforceUserRateLimit } from '../../http/rate-guard.ts';
+import { errorResponses } from '../../http/schemas.ts';
+import { AppError } from '../../lib/errors.ts';
+import { resolveUserProperty } from '../properties/index.ts';
+import { authenticatePropertyKey, type PropertyScope } from '../property-keys/index.ts';
+import { authenticateBearer } from '../users/index.ts';
+import { bearerToken } from './auth.hooks.ts';
 
 /** The PlayerOS tenant of a request, established from its credential only. */
 export interface PropertyContext {
@@ -46,12 +47,6 @@ export const PropertyHeaders = Type.Object({
 
 /** The error statuses requirePropertyAccess can answer with (401/403/429; 400/404 for users). */
 export const propertyAuthErrors = errorResponses(400, 401, 403, 404, 429);
-
-function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (!header) return undefined;
-  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-}
 
 async function fromKey(
   deps: Deps,

@@ -1,11 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makePropertyTenant, makeUser, type PropertyTenant, unique } from '../../test/factories.ts';
-import { createHarness, errorBody, type Harness, json } from '../../test/harness.ts';
-import { createProperty } from '../modules/properties/index.ts';
-import { createPropertyKey, revokePropertyKey } from '../modules/property-keys/index.ts';
-import type { Role } from '../modules/organizations/index.ts';
-import { currentProperty, type PropertyContext, requirePropertyAccess } from './property-auth.ts';
+import {
+  makePropertyTenant,
+  makeUser,
+  type PropertyTenant,
+  unique,
+} from '../../../test/factories.ts';
+import { createHarness, errorBody, type Harness, json } from '../../../test/harness.ts';
+import { createProperty } from '../properties/index.ts';
+import { createPropertyKey, revokePropertyKey } from '../property-keys/index.ts';
+import type { Role } from '../organizations/index.ts';
+import { currentProperty, type PropertyContext, requirePropertyAccess } from './auth.property.ts';
 
 type Headers = Record<string, string>;
 
