@@ -108,7 +108,8 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('the CLI beside a running server on one PGlite folder', () => {
+// Every case starts processes (a server, several CLI runs), each loading the whole code base.
+describe('the CLI beside a running server on one PGlite folder', { timeout: 120_000 }, () => {
   let orgId: number;
   let token: string;
   const email = 'beside@example.test';

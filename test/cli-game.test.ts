@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listOrgGames } from '../src/modules/games/index.ts';
+import { createOrganization } from '../src/modules/organizations/index.ts';
 import { runCli, runCliJson } from './cli.ts';
+import { runCliHere } from './cli-inprocess.ts';
+import { createHarness, type Harness } from './harness.ts';
 
 let dataDir: string;
 let filesDir: string;
@@ -32,6 +36,13 @@ async function newOrg(): Promise<number> {
   return (await cliJson<{ id: number }>(`org create --name CLI-Games --slug ${slug}`)).id;
 }
 
+/** The refusal cases run in this process (test/cli-inprocess.ts), on the harness's database. */
+let h: Harness;
+async function newOrgHere(): Promise<number> {
+  const slug = `cli-game-${randomBytes(5).toString('hex')}`;
+  return (await createOrganization(h.deps, { name: 'CLI-Games', slug })).id;
+}
+
 const gamesOf = (orgId: number) => cliJson<Game[]>(`game list --org ${orgId}`);
 
 /** Writes `content` to a file and returns its path relative to the CLI's working directory. */
@@ -47,12 +58,14 @@ const PRIZES = [
   { name: 'Try again', type: 'no_prize', win_chance: 40 },
 ];
 
-beforeAll(() => {
+beforeAll(async () => {
+  h = await createHarness();
   dataDir = mkdtempSync(join(tmpdir(), 'playloop-cli-game-'));
   filesDir = mkdtempSync(join(tmpdir(), 'playloop-cli-game-files-'));
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await h.close();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(filesDir, { recursive: true, force: true });
 });
@@ -138,7 +151,7 @@ describe('cli game create', () => {
   });
 
   it('refuses a bad configuration with exit code 2 and creates nothing', async () => {
-    const orgId = await newOrg();
+    const orgId = await newOrgHere();
     const base = ['game', 'create', '--org', String(orgId), '--title', 'Bad'];
     const cases: [string[], string][] = [
       [['--config', '{"pairs":'], '--config is not valid JSON: '],
@@ -150,16 +163,16 @@ describe('cli game create', () => {
       [['--config', '{"intro_text":"a\\u0000b"}'], 'config.intro_text must not contain NUL'],
     ];
     for (const [args, message] of cases) {
-      const result = await cli([...base, ...args]);
+      const result = await runCliHere(h, [...base, ...args]);
       expect({ args, code: result.code }).toEqual({ args, code: 2 });
       expect(result.stderr).toContain(message);
       expect(result.stdout).toBe('');
     }
-    expect(await gamesOf(orgId)).toEqual([]);
-  }, 90_000);
+    expect(await listOrgGames(h.deps, orgId)).toEqual([]);
+  });
 
   it('refuses a bad prize list with exit code 2 and creates no game', async () => {
-    const orgId = await newOrg();
+    const orgId = await newOrgHere();
     const base = ['game', 'create', '--org', String(orgId), '--title', 'Bad prizes'];
     const slot = { name: 'A', type: 'item', win_chance: 50 };
     const cases: [unknown, string][] = [
@@ -170,12 +183,12 @@ describe('cli game create', () => {
       [[{ ...slot, type: 'voucher_set', voucher_set_id: 2_147_483_647 }], 'is not a voucher set'],
     ];
     for (const [prizes, message] of cases) {
-      const result = await cli([...base, '--prizes', JSON.stringify(prizes)]);
+      const result = await runCliHere(h, [...base, '--prizes', JSON.stringify(prizes)]);
       expect({ prizes, code: result.code }).toEqual({ prizes, code: 2 });
       expect(result.stderr).toContain(message);
     }
-    expect(await gamesOf(orgId)).toEqual([]);
-  }, 90_000);
+    expect(await listOrgGames(h.deps, orgId)).toEqual([]);
+  });
 
   it('refuses an organization that does not exist, before checking the prizes', async () => {
     const prizes = JSON.stringify([{ name: 'A', type: 'item', win_chance: 50 }]);

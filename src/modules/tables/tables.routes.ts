@@ -11,6 +11,7 @@ import {
 } from '../auth/index.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
+import { ReadCoalescer } from '../../lib/read-coalescer.ts';
 import { contentRange } from '../../lib/table-query.ts';
 import { BULK_BODY_LIMIT } from '../players/index.ts';
 import { isExposedTable } from './tables.registry.ts';
@@ -56,6 +57,9 @@ const preferHeader = (request: FastifyRequest) => {
 export function tableRoutes(app: App, deps: Deps): void {
   const read = [knownTable, requirePropertyAccess(deps, 'read')];
   const write = [knownTable, requirePropertyAccess(deps, 'write')];
+  // Identical list requests waiting for a connection share one round trip (read-coalescer.ts).
+  const reads = new ReadCoalescer();
+  const serialized = new WeakMap<object, Buffer>();
 
   app.get(
     PATH,
@@ -77,20 +81,37 @@ export function tableRoutes(app: App, deps: Deps): void {
       },
     },
     async (request, reply) => {
-      // A client that goes away stops its (possibly expensive) statements (db/cancel.ts).
-      const result = await deps.database.cancellable(clientGoneSignal(reply), () =>
-        listTable(deps, currentProperty(request).id, request.params.table, {
-          query: request.query,
-          prefer: preferHeader(request),
-        }),
+      const propertyId = currentProperty(request).id;
+      const prefer = preferHeader(request);
+      // The answer depends on the property, the path and query, and Prefer: nothing else.
+      const key = `${propertyId} ${request.url} ${prefer ?? ''}`;
+      const result = await reads.run(key, clientGoneSignal(reply), (signal, started) =>
+        // Statements stop when every client waiting for them has gone (db/cancel.ts).
+        deps.database.cancellable(signal, () =>
+          deps.database.db.connection().execute((db) => {
+            started();
+            const input = { query: request.query, prefer };
+            const onConnection = { ...deps, database: { ...deps.database, db } };
+            return listTable(onConnection, propertyId, request.params.table, input);
+          }),
+        ),
       );
       reply.header('Content-Range', contentRange(result));
-      return {
-        success: true as const,
-        data: result.rows,
-        totalCount: result.totalCount,
-        countType: result.countType,
-      };
+      // Requests that shared a result share its JSON bytes too: the route's own serializer runs
+      // once per result (for a page of players it cost more than the rest of the request).
+      let body = serialized.get(result);
+      if (body === undefined) {
+        const json = reply.serialize({
+          success: true as const,
+          data: result.rows,
+          totalCount: result.totalCount,
+          countType: result.countType,
+        });
+        body = typeof json === 'string' ? Buffer.from(json) : Buffer.from(json as ArrayBuffer);
+        serialized.set(result, body);
+      }
+      // Already the UTF-8 JSON of the schema's shape: sent as it is, not serialized again.
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 
