@@ -16,6 +16,7 @@ import { accountRoutes } from './modules/accounts/index.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { apiKeyRoutes } from './modules/api-keys/index.ts';
 import { recordApiKeyUse } from './modules/auth/index.ts';
+import { eventWebhooks } from './modules/events/index.ts';
 import { gameRoutes } from './modules/games/index.ts';
 import {
   invitationRoutes,
@@ -102,7 +103,7 @@ export async function buildApp(deps: Deps): Promise<App> {
     // a text/plain 400 outside the error envelope; it gets the (harmless) preflight answer.
     strictPreflight: false,
   });
-  await registerOpenApi(app, API_VERSION);
+  await registerOpenApi(app, API_VERSION, { webhooks: eventWebhooks() });
 
   healthRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -78,6 +78,18 @@ export interface Config {
   readonly inviteThrottles: InviteThrottles;
   /** Organizations one user may create through the API (POST /api/organizations). */
   readonly orgCreationPerUser: ThrottleRule;
+  /**
+   * This process runs the background workers (job handlers, events dispatcher). `false` makes
+   * an API-only process (it still sends jobs); `npm run worker` runs workers without HTTP.
+   */
+  readonly workers: boolean;
+  /** Idle pause of the events dispatcher between rounds, in ms (none after a full batch). */
+  readonly eventsPollMs: number;
+  /**
+   * On SIGTERM/SIGINT, how long running jobs may take to finish (ms); those still running are
+   * then given back to the queue and retried by another worker.
+   */
+  readonly shutdownGraceMs: number;
 }
 
 /** Throttles of invitation mails (re-sends count); see README "Configuration". */
@@ -267,5 +279,8 @@ export function loadConfig(env: Env = process.env): Config {
       limit: 10,
       windowSeconds: 86_400,
     }),
+    workers: bool(env, 'WORKERS', true),
+    eventsPollMs: int(env, 'EVENTS_POLL_MS', 250, 10, 60_000),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 1000, 600_000),
   };
 }

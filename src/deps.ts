@@ -2,6 +2,8 @@ import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { connectDatabase, type Database } from './db/connect.ts';
+import { createJobs, type Jobs } from './jobs/jobs.ts';
+import type { QueueSpec } from './jobs/queues.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createMailer, type Mailer } from './lib/mailer.ts';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './http/rate-limit.ts';
@@ -25,6 +27,8 @@ export interface Deps {
   readonly propertyKeyCache: PropertyKeyCache;
   readonly propertyKeyUsage: PropertyKeyUsageRecorder;
   readonly oidc: OidcVerifier | undefined;
+  /** The job queue; started by startBackground (src/background.ts), needed before a send. */
+  readonly jobs: Jobs;
 }
 
 export const LOG_REDACT_PATHS = [
@@ -65,6 +69,8 @@ export interface DepsOverrides {
   mailer?: Mailer;
   /** Who holds an embedded database folder, told to a process that finds it taken. */
   role?: string;
+  /** The job queues (default: all of src/jobs/queues.ts); tests add their own. */
+  queues?: readonly QueueSpec[];
 }
 
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -119,6 +125,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const propertyKeyCache = new PropertyKeyCache(database, clock, config.apiKeyCacheTtlMs);
   const propertyKeyUsage = new PropertyKeyUsageRecorder(database, clock, logger);
   const mailer = overrides.mailer ?? createMailer(config, logger);
+  const jobs = createJobs({
+    database,
+    databaseUrl: database.kind === 'postgres' ? config.databaseUrl : undefined,
+    logger,
+    ...(overrides.queues ? { queues: overrides.queues } : {}),
+  });
   const oidc = config.oidcIssuer
     ? createOidcVerifier(config.oidcIssuer, config.oidcAudience ?? '')
     : undefined;
@@ -135,10 +147,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     propertyKeyCache,
     propertyKeyUsage,
     oidc,
+    jobs,
   };
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  // Before the database: stopping hands unfinished jobs back to the queue through it. (A server
+  // or worker has already stopped them gracefully: src/background.ts.)
+  await deps.jobs.stop({ graceful: false });
   await deps.keyUsage.close();
   await deps.propertyKeyUsage.close();
   await deps.mailer.close?.();

@@ -1,4 +1,5 @@
 import { buildApp } from './app.ts';
+import { startBackground } from './background.ts';
 import { cliControl } from './cli/control.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { FolderInUseError } from './db/folder-lock.ts';
@@ -47,17 +48,21 @@ async function main(): Promise<void> {
   // On an embedded database, `npm run cli` sends its commands here instead of opening the folder.
   const control = cliControl(deps);
   deps.database.folder?.serve(control.handler);
+  // Before listening: a request may send a job as soon as it is answered.
+  const background = await startBackground(deps);
 
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     deps.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Requests first (they may send jobs), then the workers' grace period, then the rest.
+    const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 10_000);
     force.unref();
     void app
       .close()
       .then(() => control.drain())
+      .then(() => background.stop())
       .then(() => closeDeps(deps))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
@@ -72,7 +77,12 @@ async function main(): Promise<void> {
   const seed = config.seedDemo ? await seedDemo(deps) : undefined;
   if (seed) printDemo(seed, config.publicUrl);
   deps.logger.info(
-    { url: config.publicUrl, database: deps.database.kind, redis: Boolean(deps.redis) },
+    {
+      url: config.publicUrl,
+      database: deps.database.kind,
+      redis: Boolean(deps.redis),
+      workers: background.working,
+    },
     'PlayLoop is listening',
   );
 }

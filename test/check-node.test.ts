@@ -38,11 +38,11 @@ describe('the Node version check', () => {
     }
   });
 
-  it('runs before npm start, the CLI and migrations', () => {
+  it('runs before npm start, the worker, the CLI and migrations', () => {
     const { scripts } = JSON.parse(
       readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
     ) as { scripts: Record<string, string> };
-    for (const name of ['prestart', 'precli', 'predb:migrate']) {
+    for (const name of ['prestart', 'preworker', 'precli', 'predb:migrate']) {
       expect(scripts[name]).toBe('node scripts/check-node.mjs');
     }
   });

@@ -34,6 +34,12 @@ export type Database = {
   readonly ping: (timeoutMs: number) => Promise<void>;
   /** The pool right now: its size, connections checked out, and checkouts waiting for one. */
   readonly poolState: () => PoolState;
+  /**
+   * SQL text as node-postgres runs it on one pooled connection: without values it may hold
+   * several statements (one result each). For adapters that speak SQL text (pg-boss on PGlite,
+   * src/jobs); application code uses `db`.
+   */
+  readonly query: (text: string, values?: unknown[]) => Promise<pg.QueryResult | pg.QueryResult[]>;
   /** PGlite in a folder: this process's claim on it (folder-lock.ts), which a server serves on. */
   readonly folder?: FolderLock;
   close(): Promise<void>;
@@ -110,6 +116,20 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       inUse: pool.totalCount - pool.idleCount,
       waiting: pool.waitingCount,
     }),
+    async query(text, values) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        return (await client.query(text, values)) as pg.QueryResult | pg.QueryResult[];
+      } catch (error) {
+        // Text with its own BEGIN that fails midway leaves its transaction open and failed. PGlite's
+        // one session outlives the client, so it is rolled back here, before anyone else queries.
+        await client.query('ROLLBACK').catch((failed: unknown) => (broken = failed as Error));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
     async prepared<R>(name: string, text: string, values: unknown[]) {
       const result = await pool.query({ name, text, values });
       return result.rows as R[];

@@ -307,6 +307,24 @@ export interface InvitationsTable {
   accepted_at: Timestamp | null;
 }
 
+/**
+ * Domain events (migration 20261206170000, src/modules/events): one row per change worth
+ * reacting to, written in the change's transaction. `payload` is the event's `data`.
+ */
+export interface EventsTable {
+  seq: Generated<number>;
+  id: Generated<string>;
+  type: string;
+  version: Generated<number>;
+  occurred_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  org_id: number | null;
+  property_id: string | null;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  /** The writing transaction's id (xid8, read as text): see the migration on commit order. */
+  xid: ColumnType<string, never, never>;
+  dispatched_at: Timestamp | null;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -333,4 +351,5 @@ export interface DB {
   password_resets: PasswordResetsTable;
   invitations: InvitationsTable;
   signup_requests: SignupRequestsTable;
+  events: EventsTable;
 }

@@ -36,10 +36,20 @@ function transform({
   return { schema, url };
 }
 
-export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+/**
+ * Registers the OpenAPI document and /docs. `webhooks` (OpenAPI 3.1) are the requests PlayLoop
+ * sends: the event catalog, given by the caller since src/http imports no module.
+ */
+export async function registerOpenApi(
+  app: FastifyInstance,
+  version: string,
+  options: { webhooks?: Record<string, unknown> } = {},
+): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
+      // @fastify/swagger copies `webhooks` into the document as given (no route transform).
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       info: {
         title: 'PlayLoop API',
         version,
@@ -109,6 +119,11 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
             'PostgREST-style CRUD at `/api/{table}` (players): filters `col.op=value` or `col=op.value`, select, order, limit/offset, counts and Content-Range',
         },
         { name: 'System', description: 'Health and readiness' },
+        {
+          name: 'Events',
+          description:
+            'Domain events PlayLoop records with every change and delivers to subscribed endpoints (see `webhooks`): the envelope `{ id, type, version, occurred_at, org_id, property_id, data }`',
+        },
       ],
     },
     transform,

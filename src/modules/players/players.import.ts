@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type CsvError, parse } from 'csv-parse';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { findProperty } from '../properties/index.ts';
-import { MAX_BATCH, upsertPlayers } from './players.service.ts';
+import { importBatch, MAX_BATCH } from './players.service.ts';
 import { PLAYER_TABLE } from './players.table.ts';
 
 /**
@@ -22,6 +23,9 @@ import { PLAYER_TABLE } from './players.table.ts';
  *   their non-empty cells, as strings. Either way the row's traits replace the stored ones.
  * - A player_id repeated in the file: the later line wins.
  * - A row that fails validation is rejected with its line number and the rest go on.
+ *
+ * Each batch is written in a transaction of its own that records one players.imported event
+ * with the batch's counts, and no player.created / player.updated per row (events catalog).
  */
 
 export interface ImportProgress {
@@ -154,9 +158,11 @@ export async function importPlayers(
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
     throw new AppError('validation_failed', `The batch size must be from 1 to ${MAX_BATCH}`);
   }
-  if (!(await findProperty(deps.database.db, propertyId))) {
-    throw new AppError('not_found', 'Property not found');
-  }
+  const property = await findProperty(deps.database.db, propertyId);
+  if (!property) throw new AppError('not_found', 'Property not found');
+  // Each batch records one players.imported event; this id ties the batches of one run.
+  const importId = randomUUID();
+  let batches = 0;
   const keepErrors = options.keepErrors ?? 100;
   const errors: ImportRowError[] = [];
   const totals = { rows: 0, inserted: 0, updated: 0, rejected: 0 };
@@ -172,7 +178,12 @@ export async function importPlayers(
   let ids = new Set<string>();
   let writing: Promise<void> | undefined;
   const write = async (batch: object[], batchLines: number[]) => {
-    const result = await upsertPlayers(deps, propertyId, batch);
+    batches += 1;
+    const result = await importBatch(deps, propertyId, batch, {
+      orgId: property.org_id,
+      importId,
+      number: batches,
+    });
     totals.inserted += result.inserted;
     totals.updated += result.updated;
     for (const error of result.errors) {

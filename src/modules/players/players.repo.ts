@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { PlayerStatus } from './players.table.ts';
 import type { PlayerValues } from './players.validation.ts';
@@ -150,6 +150,14 @@ export async function deletePlayer(
     .where(column, '=', value)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/**
+ * Turns the player.* event triggers off for the rest of the transaction (SET LOCAL): a CSV
+ * import records one players.imported event per batch instead (migration 20261206170500).
+ */
+export async function muteRowEvents(trx: Transaction<DB>): Promise<void> {
+  await sql`SELECT set_config('playloop.player_events', 'off', true)`.execute(trx);
 }
 
 /** How each writable column is read back out of a row of the bound JSON array. */

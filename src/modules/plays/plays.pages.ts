@@ -1,7 +1,14 @@
 import type { Deps } from '../../deps.ts';
 import type { PlayView } from '../../web/index.ts';
 import { findPlay, type PlayRow } from './plays.repo.ts';
-import { findPlayableStream, findStreamBySlugs, streamAvailability } from '../streams/index.ts';
+import { findSessionByToken } from '../sessions/index.ts';
+import {
+  findPlayableStream,
+  findStreamBySlugs,
+  recordStreamAccess,
+  type StreamAccess,
+  streamAvailability,
+} from '../streams/index.ts';
 import {
   explainToken,
   gameView,
@@ -101,17 +108,39 @@ function resumeView(
   };
 }
 
-/** `/play/stream/:id?session_token=`: one play of the stream's current game. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The session a stream link's token names, when it is one of this stream's. */
+async function sessionOfStream(deps: Deps, token: string, streamId: number) {
+  const session = UUID.test(token) ? await findSessionByToken(deps.database, token) : undefined;
+  return session?.stream_id === streamId ? session : null;
+}
+
+/**
+ * `/play/stream/:id?session_token=`: one play of the stream's current game. `visitor` is the
+ * browser's player id, existing or just made, for the stream.accessed event.
+ */
 export function streamTokenPage(
   deps: Deps,
   streamId: number,
   token: string | undefined,
   playerUuid: string | undefined,
+  visitor: string,
 ): Promise<PageView> {
   return withRefusals(async () => {
     if (!token) return refused('missing_token');
     const stream = await findPlayableStream(deps, streamId);
     if (!stream) return refused('unknown');
+    const session = await sessionOfStream(deps, token, streamId);
+    await recordStreamAccess(deps, {
+      stream,
+      entry: 'session_link',
+      playerUuid: visitor,
+      externalId: session?.external_ref ?? null,
+      link: {},
+      utm: {},
+      session,
+    });
     const explained = await explainToken(deps, token, { streamId }, playerUuid);
     if ('refused' in explained) {
       const view = await refusedOrResult(deps, explained);
@@ -135,8 +164,12 @@ export function publicStreamPage(
   streamSlug: string,
   player: {
     playerUuid: string | undefined;
+    /** The browser's player id, existing or just made, for the stream.accessed event. */
+    visitor: string;
     /** What the link says about its player; believed only when signed (plays.identity.ts). */
     link: LinkIdentity;
+    /** The link's identity parameters as sent (the stream.accessed event carries them). */
+    linkParams: StreamAccess['link'];
     utm: Record<string, string>;
   },
 ): Promise<PageView> {
@@ -144,6 +177,15 @@ export function publicStreamPage(
     const stream = await findStreamBySlugs(deps, orgSlug, streamSlug);
     if (!stream) return refused('unknown');
     const identity = await trustedIdentity(deps, stream.id, player.link);
+    await recordStreamAccess(deps, {
+      stream,
+      entry: 'public_link',
+      playerUuid: player.visitor,
+      externalId: identity?.externalId ?? null,
+      link: player.linkParams,
+      utm: player.utm,
+      session: null,
+    });
     // Only a verified identity is passed on to the start call (which verifies it again).
     const start: StartRequest = {
       org_slug: orgSlug,

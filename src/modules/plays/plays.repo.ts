@@ -1,5 +1,13 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import {
+  insertEventsSelect,
+  playFields,
+  playJoins,
+  sessionFields,
+  streamFields,
+} from '../events/index.ts';
+import type { PlayOutcome } from './plays.scoring.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -35,9 +43,23 @@ const PLAY_COLUMNS = [
   'completed_at',
 ] as const;
 
+const PLAY_SELECT = sql.raw(PLAY_COLUMNS.map((column) => `p.${column}`).join(', '));
+
+/** The play.started event of the play `p` (a CTE of one inserted play row, `utm` included). */
+const PLAY_STARTED = sql.raw(
+  insertEventsSelect('play.started', {
+    occurredAt: 'p.started_at',
+    orgId: 'p.org_id',
+    data: `jsonb_build_object(${playFields('p', 's', 'st')}, 'utm', p.utm,
+      'started_at', p.started_at)`,
+    from: `p ${playJoins('p', 's', 'st')}`,
+  }),
+);
+
 /**
  * Consumes the token and records its play in one statement: either both happen or neither,
- * and of concurrent attempts exactly one matches the still-active row.
+ * and of concurrent attempts exactly one matches the still-active row. The statement also
+ * writes the session.consumed and play.started events.
  */
 export async function consumeTokenIntoPlay(
   db: Executor,
@@ -60,15 +82,29 @@ export async function consumeTokenIntoPlay(
          SET status = 'consumed', consumed_at = ${input.now}, player_uuid = ${input.playerUuid}
        WHERE token = ${input.token} AND status = 'active' AND expires_at > ${input.now}
          AND ${targetCheck}
-      RETURNING id, org_id, stream_id, external_ref
-    )
-    INSERT INTO plays (org_id, game_id, stream_id, session_id, player_uuid, external_id, started_at)
-    SELECT org_id, ${input.gameId}, stream_id, id, ${input.playerUuid}, external_ref, ${input.now}
-      FROM consumed
-    RETURNING ${sql.raw(PLAY_COLUMNS.join(', '))}`.execute(db);
+      RETURNING id, org_id, game_id, stream_id, external_ref, metadata, player_uuid, consumed_at
+    ), p AS (
+      INSERT INTO plays (org_id, game_id, stream_id, session_id, player_uuid, external_id, started_at)
+      SELECT org_id, ${input.gameId}, stream_id, id, ${input.playerUuid}, external_ref, ${input.now}
+        FROM consumed
+      RETURNING *
+    ), session_consumed AS (
+      ${sql.raw(
+        insertEventsSelect('session.consumed', {
+          occurredAt: 'c.consumed_at',
+          orgId: 'c.org_id',
+          data: `jsonb_build_object(${sessionFields('c')}, 'game_id', c.game_id,
+            ${streamFields('c.stream_id', 'st')}, 'player_uuid', c.player_uuid, 'via', 'play',
+            'consumed_at', c.consumed_at)`,
+          from: 'consumed c LEFT JOIN streams st ON st.org_id = c.org_id AND st.id = c.stream_id',
+        }),
+      )}
+    ), play_started AS (${PLAY_STARTED})
+    SELECT ${PLAY_SELECT} FROM p`.execute(db);
   return result.rows[0];
 }
 
+/** Records a play (a public stream link's: no session) and its play.started event. */
 export async function insertPlay(
   db: Executor,
   play: {
@@ -81,11 +117,18 @@ export async function insertPlay(
     started_at: Date;
   },
 ): Promise<PlayRow> {
-  return db
-    .insertInto('plays')
-    .values({ ...play, utm: play.utm ? JSON.stringify(play.utm) : null })
-    .returning(PLAY_COLUMNS)
-    .executeTakeFirstOrThrow();
+  const utm = play.utm ? JSON.stringify(play.utm) : null;
+  const result = await sql<PlayRow>`
+    WITH p AS (
+      INSERT INTO plays (org_id, game_id, stream_id, player_uuid, external_id, utm, started_at)
+      VALUES (${play.org_id}, ${play.game_id}, ${play.stream_id}, ${play.player_uuid},
+              ${play.external_id}, CAST(${utm} AS jsonb), ${play.started_at})
+      RETURNING *
+    ), play_started AS (${PLAY_STARTED})
+    SELECT ${PLAY_SELECT} FROM p`.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new Error('insert returned no row');
+  return row;
 }
 
 export async function findPlay(db: Executor, playId: number): Promise<PlayRow | undefined> {
@@ -103,19 +146,44 @@ export async function findPlayOfSession(
     .executeTakeFirst();
 }
 
-/** Marks a started play completed; undefined when it was completed already (one report). */
+/**
+ * Marks a started play completed and records play.completed, in one statement; undefined when
+ * it was completed already (one report, one event).
+ */
 export async function completePlayRow(
   db: Executor,
   playId: number,
-  values: { score: number; duration_ms: number; completed_at: Date },
+  values: {
+    score: number;
+    duration_ms: number;
+    completed_at: Date;
+    /** Facts of the event only: the game's template and the play's outcome. */
+    template: string;
+    outcome: PlayOutcome;
+  },
 ): Promise<PlayRow | undefined> {
-  return db
-    .updateTable('plays')
-    .set({ ...values, status: 'completed' })
-    .where('id', '=', playId)
-    .where('status', '=', 'started')
-    .returning(PLAY_COLUMNS)
-    .executeTakeFirst();
+  const result = await sql<PlayRow>`
+    WITH p AS (
+      UPDATE plays
+         SET status = 'completed', score = ${values.score}, duration_ms = ${values.duration_ms},
+             completed_at = ${values.completed_at}
+       WHERE id = ${playId} AND status = 'started'
+      RETURNING *, CAST(${values.template} AS text) AS template,
+                CAST(${values.outcome} AS text) AS outcome
+    ), recorded AS (
+      ${sql.raw(
+        insertEventsSelect('play.completed', {
+          occurredAt: 'p.completed_at',
+          orgId: 'p.org_id',
+          data: `jsonb_build_object(${playFields('p', 's', 'st')}, 'template', p.template,
+            'score', p.score, 'duration_ms', p.duration_ms, 'outcome', p.outcome,
+            'started_at', p.started_at, 'completed_at', p.completed_at)`,
+          from: `p ${playJoins('p', 's', 'st')}`,
+        }),
+      )}
+    )
+    SELECT ${PLAY_SELECT} FROM p`.execute(db);
+  return result.rows[0];
 }
 
 export async function setPlayResult(

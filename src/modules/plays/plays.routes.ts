@@ -22,6 +22,7 @@ import { completePlay, startPlay } from './plays.service.ts';
 const PLAYER_COOKIE = 'pl_player';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const tags = ['Play'];
+const madeIds = new WeakMap<FastifyRequest, string>();
 
 /**
  * The browser's player id: kept in a cookie, made on first contact. The cookie is `Secure`
@@ -32,7 +33,11 @@ const tags = ['Play'];
 function playerId(deps: Deps, request: FastifyRequest, reply: FastifyReply): string {
   const current = request.cookies[PLAYER_COOKIE];
   if (current && UUID.test(current)) return current;
+  // One new id per request, however many times it is asked for.
+  const made = madeIds.get(request);
+  if (made) return made;
   const id = randomUUID();
+  madeIds.set(request, id);
   void reply.setCookie(PLAYER_COOKIE, id, {
     path: '/',
     httpOnly: true,
@@ -101,6 +106,7 @@ export function playRoutes(app: App, deps: Deps): void {
             streamId,
             request.query.session_token,
             existingPlayer(request),
+            playerId(deps, request, reply),
           )
         : { screen: 'error', error: 'unknown' };
       return sendPage(deps, request, reply, view, request.query.lang);
@@ -126,6 +132,12 @@ export function playRoutes(app: App, deps: Deps): void {
       }
       const view = await publicStreamPage(deps, orgSlug, streamSlug, {
         playerUuid: existingPlayer(request),
+        visitor: playerId(deps, request, reply),
+        linkParams: {
+          ...(q.braze_id ? { braze_id: q.braze_id } : {}),
+          ...(q.external_id ? { external_id: q.external_id } : {}),
+          ...(q.user_id ? { user_id: q.user_id } : {}),
+        },
         // Identification priority as DailyPlay documents it for its integrations; the id is
         // believed only with a valid signature (plays.identity.ts), else plays count per device.
         link: {

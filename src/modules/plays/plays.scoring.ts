@@ -69,3 +69,21 @@ export function scorePlay({ template, config, facts, serverElapsedMs }: ScoringI
       throw new AppError('bad_request', `Unknown template ${template}`);
   }
 }
+
+/** How a play ended, for its play.completed event. */
+export type PlayOutcome = 'win' | 'lose' | 'finished';
+
+/**
+ * `win` or `lose` for a template that has them (memory-match: every pair found in time), else
+ * `finished`: a wheel spin or a tap round is played to its end and only scored.
+ */
+export function playOutcome(
+  template: string,
+  config: Record<string, unknown>,
+  facts: PlayFacts,
+): PlayOutcome {
+  if (template === 'memory-match') {
+    return (facts.pairs_found ?? 0) >= numberOf(config, 'pairs', 6) ? 'win' : 'lose';
+  }
+  return 'finished';
+}

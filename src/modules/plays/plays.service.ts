@@ -21,7 +21,7 @@ import {
 } from './plays.repo.ts';
 import { signedQuery, trustedIdentity } from './plays.identity.ts';
 import { PlayRefused } from './plays.refused.ts';
-import { type PlayFacts, scorePlay } from './plays.scoring.ts';
+import { type PlayFacts, playOutcome, scorePlay } from './plays.scoring.ts';
 import { nextStreamGame, playsAllowed } from './plays.stream-rules.ts';
 
 export { PlayRefused, playsAllowed };
@@ -294,9 +294,10 @@ export async function completePlay(
   const game = await findPlayableGame(deps, play.game_id);
   if (!game) throw new AppError('not_found', 'Play not found');
   const now = deps.clock.now();
+  const config = withDefaults(game.template, game.config);
   const score = scorePlay({
     template: game.template,
-    config: withDefaults(game.template, game.config),
+    config,
     facts,
     serverElapsedMs: now.getTime() - play.started_at.getTime(),
   });
@@ -304,6 +305,8 @@ export async function completePlay(
     score,
     duration_ms: facts.duration_ms,
     completed_at: now,
+    template: game.template,
+    outcome: playOutcome(game.template, config, facts),
   });
   if (!completed) throw new AppError('conflict', 'This play is already complete');
   const prize = game.prize_enabled

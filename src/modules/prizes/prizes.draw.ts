@@ -1,10 +1,12 @@
 import { randomInt } from 'node:crypto';
-import type { PrizeType } from '../../db/schema.ts';
+import type { Transaction } from 'kysely';
+import type { DB, PrizeType } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { allocateCode } from '../vouchers/index.ts';
 import {
   claimDraw,
+  type ClaimedSlot,
   type DrawableSlot,
   drawableSlots,
   type DrawRow,
@@ -15,6 +17,7 @@ import {
   setDrawVoucherCode,
   takeSlot,
 } from './prizes.repo.ts';
+import { recordPrizeClaimed, recordPrizeWon } from './prizes.events.ts';
 import { DRAW_TOKEN_TTL_MS, drawTokenKey, readDrawToken, signDrawToken } from './prizes.token.ts';
 
 /**
@@ -108,6 +111,10 @@ async function takeAndRecord(
       });
       // Another call drew for this play meanwhile: roll the inventory back.
       if (!draw) throw new AlreadyDrawn();
+      if (slot.type !== 'no_prize') {
+        const claimBy = new Date(now.getTime() + DRAW_TOKEN_TTL_MS);
+        await recordPrizeWon(trx, { orgId: play.org_id, drawId: draw.id }, claimBy);
+      }
       return draw;
     });
   } catch (error) {
@@ -234,27 +241,39 @@ export async function claimPrize(deps: Deps, drawToken: string): Promise<Claimed
         draw?.status === 'claimed' ? 'Prize already claimed' : 'Prize no longer available',
       );
     }
-    const prize = { name: slot.name, description: slot.description, type: slot.type };
-    switch (slot.type) {
-      case 'voucher_set': {
-        if (slot.voucher_set_id === null) throw gone('Prize no longer available');
-        if (slot.set_expires_at && slot.set_expires_at <= now) {
-          throw new AppError('conflict', 'The voucher set has expired');
-        }
-        const code = await allocateCode(trx, orgId, slot.voucher_set_id, drawId, now);
-        if (!code) throw new AppError('conflict', 'No voucher codes left');
-        await setDrawVoucherCode(trx, orgId, drawId, code.id);
-        return { ...prize, code: code.code, url: null };
-      }
-      case 'voucher':
-        return { ...prize, code: slot.voucher_code, url: null };
-      case 'external_link':
-        return { ...prize, code: null, url: slot.external_url };
-      case 'item':
-        return { ...prize, code: null, url: null };
-      case 'no_prize':
-        // No token is issued for no_prize; the slot was changed to it after the draw.
-        throw gone('Prize no longer available');
-    }
+    const claimed = await handOut(trx, slot, { orgId, drawId, now });
+    // Last, so that a voucher-set claim's event names the code it handed out.
+    await recordPrizeClaimed(trx, { orgId, drawId });
+    return claimed;
   });
+}
+
+/** What a claimed slot gives; a voucher-set code is taken for the draw here. */
+async function handOut(
+  trx: Transaction<DB>,
+  slot: ClaimedSlot,
+  { orgId, drawId, now }: { orgId: number; drawId: number; now: Date },
+): Promise<ClaimedPrize> {
+  const prize = { name: slot.name, description: slot.description, type: slot.type };
+  switch (slot.type) {
+    case 'voucher_set': {
+      if (slot.voucher_set_id === null) throw gone('Prize no longer available');
+      if (slot.set_expires_at && slot.set_expires_at <= now) {
+        throw new AppError('conflict', 'The voucher set has expired');
+      }
+      const code = await allocateCode(trx, orgId, slot.voucher_set_id, drawId, now);
+      if (!code) throw new AppError('conflict', 'No voucher codes left');
+      await setDrawVoucherCode(trx, orgId, drawId, code.id);
+      return { ...prize, code: code.code, url: null };
+    }
+    case 'voucher':
+      return { ...prize, code: slot.voucher_code, url: null };
+    case 'external_link':
+      return { ...prize, code: null, url: slot.external_url };
+    case 'item':
+      return { ...prize, code: null, url: null };
+    case 'no_prize':
+      // No token is issued for no_prize; the slot was changed to it after the draw.
+      throw gone('Prize no longer available');
+  }
 }

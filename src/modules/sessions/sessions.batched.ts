@@ -1,5 +1,6 @@
 import type { Database } from '../../db/connect.ts';
 import { Batcher } from '../../lib/batcher.ts';
+import { insertEventsSelect, sessionFields, streamFields } from '../events/index.ts';
 import type { SessionRow } from './sessions.repo.ts';
 
 /*
@@ -25,25 +26,52 @@ export interface NewSession {
 }
 
 // The composite foreign keys (org_id, game_id) and (org_id, stream_id) reject a game or stream
-// of another organization, so no separate existence check is needed.
+// of another organization, so no separate existence check is needed. Each session's
+// session.created event is written by the same statement (events module).
 const INSERT_BATCH_SQL = `
-INSERT INTO game_sessions AS s
-  (org_id, token, api_key_id, game_id, stream_id, external_ref, metadata, expires_at, created_at)
-SELECT * FROM unnest($1::int[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[],
-                     $7::jsonb[], $8::timestamptz[], $9::timestamptz[])
-RETURNING ${COLUMNS}`;
+WITH s AS (
+  INSERT INTO game_sessions
+    (org_id, token, api_key_id, game_id, stream_id, external_ref, metadata, expires_at, created_at)
+  SELECT * FROM unnest($1::int[], $2::uuid[], $3::int[], $4::int[], $5::int[], $6::text[],
+                       $7::jsonb[], $8::timestamptz[], $9::timestamptz[])
+  RETURNING *
+), recorded AS (
+  ${insertEventsSelect('session.created', {
+    occurredAt: 's.created_at',
+    orgId: 's.org_id',
+    data: `jsonb_build_object(${sessionFields('s')}, 'game_id', s.game_id,
+      ${streamFields('s.stream_id', 'st')}, 'api_key_id', s.api_key_id,
+      'created_at', s.created_at, 'expires_at', s.expires_at)`,
+    from: 's LEFT JOIN streams st ON st.org_id = s.org_id AND st.id = s.stream_id',
+  })}
+)
+SELECT ${COLUMNS} FROM s`;
 
 const FIND_BATCH_SQL = `SELECT ${COLUMNS} FROM game_sessions s WHERE s.token = ANY($1::uuid[])`;
 
 // The row lock each UPDATE takes makes a concurrent consume of the same token (another batch,
 // another process) wait, re-check `status = 'active'` and match nothing: exactly one consume
-// wins. Tokens are sorted so that overlapping batches lock their rows in the same order.
+// wins. Tokens are sorted so that overlapping batches lock their rows in the same order. Each
+// winning consume writes its session.consumed event in the same statement.
 const CONSUME_BATCH_SQL = `
-UPDATE game_sessions s
-   SET status = 'consumed', consumed_at = $2, player_uuid = u.player_uuid
-  FROM unnest($1::uuid[], $3::text[]) AS u(token, player_uuid)
- WHERE s.token = u.token AND s.status = 'active' AND s.expires_at > $2
-RETURNING s.token, s.id, s.org_id, s.stream_id, s.game_id, s.external_ref, s.metadata`;
+WITH s AS (
+  UPDATE game_sessions s
+     SET status = 'consumed', consumed_at = $2, player_uuid = u.player_uuid
+    FROM unnest($1::uuid[], $3::text[]) AS u(token, player_uuid)
+   WHERE s.token = u.token AND s.status = 'active' AND s.expires_at > $2
+  RETURNING s.token, s.id, s.org_id, s.stream_id, s.game_id, s.external_ref, s.metadata,
+            s.player_uuid, s.consumed_at
+), recorded AS (
+  ${insertEventsSelect('session.consumed', {
+    occurredAt: 's.consumed_at',
+    orgId: 's.org_id',
+    data: `jsonb_build_object(${sessionFields('s')}, 'game_id', s.game_id,
+      ${streamFields('s.stream_id', 'st')}, 'player_uuid', s.player_uuid, 'via', 'api',
+      'consumed_at', s.consumed_at)`,
+    from: 's LEFT JOIN streams st ON st.org_id = s.org_id AND st.id = s.stream_id',
+  })}
+)
+SELECT s.token, s.id, s.org_id, s.stream_id, s.game_id, s.external_ref, s.metadata FROM s`;
 
 export type ConsumedSession = Pick<
   SessionRow,

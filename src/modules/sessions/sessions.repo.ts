@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { insertEventsSelect, sessionFields, streamFields } from '../events/index.ts';
 
 export type StoredStatus = 'active' | 'consumed' | 'revoked';
 export type SessionStatus = StoredStatus | 'expired';
@@ -34,21 +35,32 @@ export async function findOrgSession(
     .executeTakeFirst();
 }
 
+/** Revokes an active session and records session.revoked, in one statement. */
 export async function revokeSession(
   db: Kysely<DB>,
   orgId: number,
   token: string,
   now: Date,
 ): Promise<SessionRow | undefined> {
-  return db
-    .updateTable('game_sessions')
-    .set({ status: 'revoked', revoked_at: now })
-    .where('org_id', '=', orgId)
-    .where('token', '=', token)
-    .where('status', '=', 'active')
-    .where('expires_at', '>', now)
-    .returningAll()
-    .executeTakeFirst();
+  const result = await sql<SessionRow>`
+    WITH s AS (
+      UPDATE game_sessions
+         SET status = 'revoked', revoked_at = ${now}
+       WHERE org_id = ${orgId} AND token = ${token} AND status = 'active' AND expires_at > ${now}
+      RETURNING *
+    ), recorded AS (
+      ${sql.raw(
+        insertEventsSelect('session.revoked', {
+          occurredAt: 's.revoked_at',
+          orgId: 's.org_id',
+          data: `jsonb_build_object(${sessionFields('s')}, 'game_id', s.game_id,
+            ${streamFields('s.stream_id', 'st')}, 'revoked_at', s.revoked_at)`,
+          from: 's LEFT JOIN streams st ON st.org_id = s.org_id AND st.id = s.stream_id',
+        }),
+      )}
+    )
+    SELECT * FROM s`.execute(db);
+  return result.rows[0];
 }
 
 export interface SessionFilter {

@@ -20,4 +20,6 @@ export {
   streamIdentitySecret,
 } from './streams.playable.ts';
 export type { StreamAvailability } from './streams.playable.ts';
+export { recordStreamAccess } from './streams.access.ts';
+export type { StreamAccess } from './streams.access.ts';
 export type { StreamDetail, StreamRow, StreamWithGames } from './streams.repo.ts';

@@ -1,0 +1,227 @@
+import { CompiledQuery, type Transaction } from 'kysely';
+import { type Db, PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Database } from '../db/connect.ts';
+import type { DB } from '../db/schema.ts';
+import { ALL_QUEUES, type QueueSpec } from './queues.ts';
+
+/**
+ * Background jobs, on pg-boss (an adapter: nothing outside src/jobs imports pg-boss).
+ *
+ * Where its SQL goes:
+ * - PGlite is one connection in this process (src/db/pglite-connection.ts): pg-boss sends every
+ *   statement through the application's pool (`Database.query`), so it queues behind the
+ *   application's transactions instead of cutting into them on the shared session.
+ * - PostgreSQL: pg-boss keeps a small pool of its own (JOBS_POOL_SIZE connections plus one for
+ *   LISTEN). Its maintenance and polling then never wait behind a saturated request pool nor
+ *   fall under DB_STATEMENT_TIMEOUT_MS, and LISTEN/NOTIFY wakes workers the moment a job commits.
+ * Either way a job sent with `trx` is written by the caller's transaction: it exists only if that
+ * transaction commits.
+ */
+
+/** Connections pg-boss opens on PostgreSQL for polling and bookkeeping (LISTEN takes one more). */
+export const JOBS_POOL_SIZE = 4;
+
+export interface Job<T> {
+  readonly id: string;
+  readonly name: string;
+  readonly data: T;
+  /** 0 on the first run; a retry after a failure or an expired run counts one up. */
+  readonly retryCount: number;
+  /** Aborted when the process stops and the grace period is over: the job will run again. */
+  readonly signal: AbortSignal;
+}
+
+export type JobHandler<T> = (job: Job<T>) => Promise<void>;
+
+export interface SendOptions {
+  /** The caller's transaction: the job is written by it, so it exists only if that commits. */
+  readonly trx?: Transaction<DB>;
+  /** Not before this time. */
+  readonly startAfter?: Date;
+  /**
+   * The job's id (a UUID), for an idempotent send: a second send with an id that exists is
+   * ignored (`send` answers null), so a retried producer never enqueues the same intent twice.
+   */
+  readonly id?: string;
+}
+
+export interface WorkOptions {
+  /** Jobs of this queue run at once in this process (default: the queue's `concurrency`). */
+  readonly concurrency?: number;
+  /** How often an idle worker looks for jobs, in seconds (≥ 0.5; default 1). */
+  readonly pollSeconds?: number;
+}
+
+export interface StopOptions {
+  /** Let running jobs finish (default true); those still running after `timeoutMs` are retried. */
+  readonly graceful?: boolean;
+  readonly timeoutMs?: number;
+}
+
+export interface Jobs {
+  /** Installs or upgrades pg-boss's schema and creates the queues; needed before `send`. */
+  start(): Promise<void>;
+  send(name: string, data: object, options?: SendOptions): Promise<string | null>;
+  /** Runs `handler` for each job of the queue in this process; a throw fails the run (retried). */
+  work<T>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
+  /** Stops taking jobs, then waits for running ones (see StopOptions). Safe to call twice. */
+  stop(options?: StopOptions): Promise<void>;
+  readonly started: boolean;
+}
+
+export interface JobsOptions {
+  readonly database: Database;
+  /** PostgreSQL connection string; absent on PGlite. */
+  readonly databaseUrl: string | undefined;
+  readonly logger: Logger;
+  /** Default: every queue of queues.ts (tests add their own). */
+  readonly queues?: readonly QueueSpec[];
+  /** pg-boss's schema (default `pgboss`). */
+  readonly schema?: string;
+}
+
+/** pg-boss's view of a result: node-postgres answers text of several statements with a list. */
+function flatten(result: { rows: unknown[] } | { rows: unknown[] }[]): { rows: unknown[] } {
+  return Array.isArray(result) ? { rows: result.flatMap((each) => each.rows ?? []) } : result;
+}
+
+/** The application's pool as pg-boss's database (PGlite). */
+function poolAdapter(database: Database): Db {
+  return {
+    async executeSql(text, values) {
+      return flatten(await database.query(text, values));
+    },
+  };
+}
+
+/** A caller's Kysely transaction as pg-boss's database, for one call. */
+function transactionAdapter(trx: Transaction<DB>): Db {
+  return {
+    async executeSql(text, values) {
+      const result = await trx.executeQuery(CompiledQuery.raw(text, values ?? []));
+      return { rows: [...result.rows] };
+    },
+  };
+}
+
+export function createJobs(options: JobsOptions): Jobs {
+  const { database, databaseUrl, logger } = options;
+  const queues = new Map((options.queues ?? ALL_QUEUES).map((queue) => [queue.name, queue]));
+  const common = {
+    schema: options.schema ?? 'pgboss',
+    // Jobs live here; nothing in PlayLoop reads pg-boss's optional tables.
+    persistWarnings: false,
+  };
+  const boss = databaseUrl
+    ? new PgBoss({
+        ...common,
+        connectionString: databaseUrl,
+        max: JOBS_POOL_SIZE,
+        application_name: 'playloop-jobs',
+        useListenNotify: true,
+      })
+    : new PgBoss({ ...common, db: poolAdapter(database), backend: 'pglite' });
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+  boss.on('warning', (warning) =>
+    logger.warn({ data: warning.data }, `job queue: ${warning.message}`),
+  );
+
+  let state: 'new' | 'starting' | 'started' | 'stopped' = 'new';
+  let starting: Promise<void> | undefined;
+  const queue = (name: string): QueueSpec => {
+    const found = queues.get(name);
+    if (!found)
+      throw new Error(`unknown job queue "${name}" (queues are listed in src/jobs/queues.ts)`);
+    return found;
+  };
+
+  async function start(): Promise<void> {
+    // Several processes may start at once: pg-boss installs its schema under an advisory lock.
+    await boss.start({ attempts: 3 });
+    for (const spec of queues.values()) {
+      const settings = {
+        retryLimit: spec.retryLimit,
+        retryDelay: spec.retryDelaySeconds,
+        retryBackoff: spec.retryBackoff,
+        expireInSeconds: spec.expireInSeconds,
+        notify: true,
+      };
+      // createQueue leaves an existing queue as it is; updateQueue brings its rules up to date.
+      await boss.createQueue(spec.name, settings);
+      await boss.updateQueue(spec.name, settings);
+    }
+    state = 'started';
+  }
+
+  return {
+    get started() {
+      return state === 'started';
+    },
+    start() {
+      if (state === 'stopped') return Promise.reject(new Error('jobs were stopped'));
+      if (!starting) {
+        state = 'starting';
+        starting = start();
+      }
+      return starting;
+    },
+    async send(name, data, sendOptions = {}) {
+      queue(name);
+      // Before start() pg-boss would look the queue up on its own connection; on PGlite, from
+      // inside the caller's transaction, that waits for the connection the caller holds.
+      if (state !== 'started') throw new Error(`jobs not started: cannot send to "${name}"`);
+      return boss.send(name, data, {
+        ...(sendOptions.trx ? { db: transactionAdapter(sendOptions.trx) } : {}),
+        ...(sendOptions.startAfter ? { startAfter: sendOptions.startAfter } : {}),
+        ...(sendOptions.id ? { id: sendOptions.id } : {}),
+      });
+    },
+    async work<T>(name: string, handler: JobHandler<T>, workOptions: WorkOptions = {}) {
+      const spec = queue(name);
+      if (state !== 'started') throw new Error(`jobs not started: cannot work on "${name}"`);
+      await boss.work<T>(
+        name,
+        {
+          batchSize: 1,
+          localConcurrency: workOptions.concurrency ?? spec.concurrency,
+          pollingIntervalSeconds: workOptions.pollSeconds ?? 1,
+          // NOTIFY only announces new jobs that can run now: retries and deferred jobs are found
+          // by polling, so it stays as frequent with LISTEN as without.
+          notifyPollingIntervalSeconds: workOptions.pollSeconds ?? 1,
+        },
+        async ([job]) => {
+          if (!job) return;
+          try {
+            await handler({
+              id: job.id,
+              name: job.name,
+              data: job.data,
+              retryCount: job.retryCount,
+              signal: job.signal,
+            });
+          } catch (error) {
+            logger.warn(
+              { err: error, queue: name, job: job.id, retryCount: job.retryCount },
+              'job failed; it is retried while its queue allows',
+            );
+            throw error;
+          }
+        },
+      );
+    },
+    async stop(stopOptions = {}) {
+      if (starting) await starting.catch(() => undefined);
+      if (state === 'new' || state === 'stopped') {
+        state = 'stopped';
+        return;
+      }
+      state = 'stopped';
+      await boss.stop({
+        graceful: stopOptions.graceful ?? true,
+        timeout: stopOptions.timeoutMs ?? 10_000,
+        close: true,
+      });
+    },
+  };
+}

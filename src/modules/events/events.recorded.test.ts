@@ -1,0 +1,357 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsOf, expectCatalogValid, onlyEvent } from '../../../test/events.ts';
+import { makePropertyTenant, makeTenant, type Tenant } from '../../../test/factories.ts';
+import { createHarness, type Harness, json } from '../../../test/harness.ts';
+import {
+  activeStream,
+  prizeWheel,
+  sessionToken,
+  startPlay,
+  voucherSet,
+} from '../../../test/play.ts';
+import { createGame } from '../games/index.ts';
+import { importPlayers } from '../players/index.ts';
+import { EVENT_TYPES } from './index.ts';
+
+// Every event type of the catalog, written by the real HTTP or service path, with `data`
+// valid against the catalog's schema (test/events.ts) and no secret in it.
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const seen = new Set<string>();
+const org = (t: Tenant) => ({ orgId: t.org.id });
+
+async function expectEvent(tenant: { orgId?: number; propertyId?: string }, type: string) {
+  const event = await onlyEvent(h, tenant, type as (typeof EVENT_TYPES)[number]);
+  seen.add(type);
+  return event;
+}
+
+async function streamOf(t: Tenant) {
+  const stream = await activeStream(h, t, [t.gameIds[0]]);
+  const row = await h.deps.database.db
+    .selectFrom('streams')
+    .select(['name', 'slug'])
+    .where('id', '=', stream.id)
+    .executeTakeFirstOrThrow();
+  return { id: stream.id, ...row };
+}
+
+describe('session events', () => {
+  it('records session.created and session.consumed (via api) without the token', async () => {
+    const t = await makeTenant(h);
+    const stream = await streamOf(t);
+    const token = await sessionToken(h, t, {
+      stream_id: stream.id,
+      external_ref: 'casino-7',
+      metadata: { player_id: '100234', property_id: 'p-1' },
+    });
+    const created = await expectEvent(org(t), 'session.created');
+    expect(created).toMatchObject({ org_id: t.org.id, property_id: null, version: 1 });
+    expect(created.data).toMatchObject({
+      game_id: null,
+      stream_id: stream.id,
+      stream_slug: stream.slug,
+      stream_name: stream.name,
+      external_ref: 'casino-7',
+      metadata: { player_id: '100234', property_id: 'p-1' },
+      api_key_id: t.keyId,
+    });
+
+    const consumed = await h.inject({
+      method: 'POST',
+      url: '/api/org-api-keys?action=consume-session',
+      payload: { token, player_uuid: 'uuid-1' },
+    });
+    expect(consumed.statusCode).toBe(200);
+    const event = await expectEvent(org(t), 'session.consumed');
+    expect(event.data).toMatchObject({
+      session_id: created.data.session_id,
+      via: 'api',
+      player_uuid: 'uuid-1',
+      stream_slug: stream.slug,
+      external_ref: 'casino-7',
+    });
+    const all = JSON.stringify(await eventsOf(h, org(t)));
+    expect(all).not.toContain(token);
+  });
+
+  it('records session.revoked', async () => {
+    const t = await makeTenant(h);
+    const token = await sessionToken(h, t, { game_id: t.gameIds[0] });
+    const revoked = await h.inject({
+      method: 'POST',
+      url: '/api/org-api-keys?action=revoke-session',
+      headers: t.keyHeaders,
+      payload: { token },
+    });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    const event = await expectEvent(org(t), 'session.revoked');
+    expect(event.data).toMatchObject({ game_id: t.gameIds[0], stream_id: null, stream_slug: null });
+  });
+});
+
+describe('stream and play events', () => {
+  it('records stream.accessed for a public link with its link parameters and utm', async () => {
+    const t = await makeTenant(h);
+    const stream = await streamOf(t);
+    const page = await h.inject({
+      method: 'GET',
+      url: `/stream/${t.org.slug}/${stream.slug}?braze_id=bz-1&user_id=u-9&utm_source=mail`,
+    });
+    expect(page.statusCode).toBe(200);
+    const cookie = page.cookies.find((c) => c.name === 'pl_player')?.value;
+    const event = await expectEvent(org(t), 'stream.accessed');
+    expect(event.data).toMatchObject({
+      stream_id: stream.id,
+      stream_slug: stream.slug,
+      stream_name: stream.name,
+      entry: 'public_link',
+      availability: 'open',
+      player_uuid: cookie,
+      // Unsigned: not believed as the player's id, but passed on as sent.
+      external_id: null,
+      link: { braze_id: 'bz-1', user_id: 'u-9' },
+      utm: { utm_source: 'mail' },
+      session_id: null,
+    });
+  });
+
+  it('records stream.accessed for a session link, play.started, play.completed and session.consumed (via play)', async () => {
+    const t = await makeTenant(h);
+    const game = await createGame(h.deps, t.org.id, {
+      title: 'Memory',
+      template: 'memory-match',
+      config: { pairs: 2, duration_s: 30 },
+    });
+    const stream = await activeStream(h, t, [game.id]);
+    const token = await sessionToken(h, t, {
+      stream_id: stream.id,
+      external_ref: 'casino-8',
+      metadata: { player_id: '42' },
+    });
+    const player = randomUUID();
+    const page = await h.inject({
+      method: 'GET',
+      url: `/play/stream/${stream.id}?session_token=${token}`,
+      cookies: { pl_player: player },
+    });
+    expect(page.statusCode).toBe(200);
+    const accessed = await expectEvent(org(t), 'stream.accessed');
+    expect(accessed.data).toMatchObject({
+      entry: 'session_link',
+      player_uuid: player,
+      external_id: 'casino-8',
+      metadata: { player_id: '42' },
+      link: {},
+      utm: {},
+    });
+
+    const started = await startPlay(h, { session_token: token, stream_id: stream.id }, player);
+    expect(started.statusCode, started.body).toBe(200);
+    const playId = json<{ data: { play: { id: number } } }>(started).data.play.id;
+    const consumed = await expectEvent(org(t), 'session.consumed');
+    expect(consumed.data).toMatchObject({ via: 'play', player_uuid: player });
+    const start = await expectEvent(org(t), 'play.started');
+    expect(start.data).toMatchObject({
+      play_id: playId,
+      game_id: game.id,
+      stream_id: stream.id,
+      session_id: accessed.data.session_id,
+      external_ref: 'casino-8',
+      metadata: { player_id: '42' },
+      player_uuid: player,
+      external_id: 'casino-8',
+      utm: null,
+    });
+
+    const done = await h.inject({
+      method: 'POST',
+      url: `/play/api/plays/${playId}/complete`,
+      payload: { duration_ms: 5_000, pairs_found: 2, moves: 4 },
+      cookies: { pl_player: player },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const completed = await expectEvent(org(t), 'play.completed');
+    expect(completed.data).toMatchObject({
+      play_id: playId,
+      template: 'memory-match',
+      score: json<{ data: { score: number } }>(done).data.score,
+      duration_ms: 5_000,
+      outcome: 'win',
+      external_ref: 'casino-8',
+    });
+  });
+
+  it('records play.started for a public link play with its utm', async () => {
+    const t = await makeTenant(h);
+    const stream = await streamOf(t);
+    const started = await startPlay(
+      h,
+      { org_slug: t.org.slug, stream_slug: stream.slug, utm: { utm_campaign: 'june' } },
+      randomUUID(),
+    );
+    expect(started.statusCode, started.body).toBe(200);
+    const event = await onlyEvent(h, org(t), 'play.started');
+    expect(event.data).toMatchObject({
+      stream_slug: stream.slug,
+      session_id: null,
+      external_ref: null,
+      metadata: null,
+      utm: { utm_campaign: 'june' },
+    });
+  });
+});
+
+describe('prize events', () => {
+  it('records prize.won and prize.claimed with ids, never the voucher code', async () => {
+    const t = await makeTenant(h);
+    const setId = await voucherSet(h, t, ['SECRET-CODE-1']);
+    const game = await prizeWheel(h, t, [
+      { name: 'Voucher', type: 'voucher_set', win_chance: 100, voucher_set_id: setId },
+    ]);
+    const token = await sessionToken(h, t, { game_id: game.id, external_ref: 'casino-9' });
+    const player = randomUUID();
+    const started = await startPlay(h, { session_token: token, game_id: game.id }, player);
+    const playId = json<{ data: { play: { id: number } } }>(started).data.play.id;
+    const done = await h.inject({
+      method: 'POST',
+      url: `/play/api/plays/${playId}/complete`,
+      payload: { duration_ms: 1_000 },
+      cookies: { pl_player: player },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    const won = await expectEvent(org(t), 'prize.won');
+    expect(won.data).toMatchObject({
+      play_id: playId,
+      game_id: game.id,
+      prize_name: 'Voucher',
+      prize_type: 'voucher_set',
+      voucher_set_id: setId,
+      external_ref: 'casino-9',
+    });
+    expect((await onlyEvent(h, org(t), 'play.completed')).data.outcome).toBe('finished');
+
+    const drawToken = json<{ data: { prize: { draw_token: string } } }>(done).data.prize.draw_token;
+    const claim = await h.inject({
+      method: 'POST',
+      url: '/play/api/claim',
+      payload: { draw_token: drawToken },
+    });
+    expect(claim.statusCode, claim.body).toBe(200);
+    const claimed = await expectEvent(org(t), 'prize.claimed');
+    const code = await h.deps.database.db
+      .selectFrom('voucher_codes')
+      .select('id')
+      .where('set_id', '=', setId)
+      .executeTakeFirstOrThrow();
+    expect(claimed.data).toMatchObject({
+      draw_id: won.data.draw_id,
+      voucher_code_id: code.id,
+      player_uuid: player,
+    });
+    const all = JSON.stringify(await eventsOf(h, org(t)));
+    expect(all).not.toContain('SECRET-CODE-1');
+    expect(all).not.toContain(drawToken);
+  });
+});
+
+describe('player events', () => {
+  it('records player.created, player.updated with the changed fields, and player.deleted', async () => {
+    const t = await makePropertyTenant(h);
+    const tenant = { propertyId: t.property.id };
+    const created = await h.inject({
+      method: 'POST',
+      url: '/api/players',
+      headers: t.keyHeaders,
+      payload: { player_id: 'P-1', email: 'p1@example.test', traits: { vip: true } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = json<{ data: { id: string } }>(created).data.id;
+    const event = await expectEvent(tenant, 'player.created');
+    expect(event).toMatchObject({ org_id: t.org.id, property_id: t.property.id });
+    expect(event.data).toMatchObject({
+      property_id: t.property.id,
+      id,
+      player_id: 'P-1',
+      player: { email: 'p1@example.test', status: 'active', traits: { vip: true } },
+    });
+    expect(event.data.player).not.toHaveProperty('search_text');
+
+    const patched = await h.inject({
+      method: 'PATCH',
+      url: '/api/players/P-1',
+      headers: t.keyHeaders,
+      payload: { tier: 'Gold', email: 'p1@example.test', adt: 12.5 },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const updated = await expectEvent(tenant, 'player.updated');
+    expect(updated.data).toEqual({
+      property_id: t.property.id,
+      id,
+      player_id: 'P-1',
+      changed: ['tier', 'adt'],
+      values: { tier: 'Gold', adt: 12.5 },
+    });
+
+    const deleted = await h.inject({
+      method: 'DELETE',
+      url: '/api/players/P-1',
+      headers: t.keyHeaders,
+    });
+    expect(deleted.statusCode).toBeLessThan(300);
+    const gone = await expectEvent(tenant, 'player.deleted');
+    expect(gone.data).toEqual({ property_id: t.property.id, id, player_id: 'P-1' });
+  });
+
+  it('records players.imported once per batch of a CSV import', async () => {
+    const t = await makePropertyTenant(h);
+    const lines = ['player_id,email'];
+    for (let i = 0; i < 5; i++) lines.push(`i${i},i${i}@example.test`);
+    lines.push('bad,not-an-email');
+    const summary = await importPlayers(h.deps, t.property.id, Readable.from([lines.join('\n')]), {
+      batchSize: 3,
+    });
+    expect(summary).toMatchObject({ inserted: 5, rejected: 1 });
+    const events = await eventsOf(h, { propertyId: t.property.id });
+    expect(events.map((event) => event.type)).toEqual(['players.imported', 'players.imported']);
+    events.forEach(expectCatalogValid);
+    seen.add('players.imported');
+    expect(events.map((event) => event.data)).toEqual([
+      expect.objectContaining({ batch: 1, rows: 3, inserted: 3, updated: 0, rejected: 0 }),
+      expect.objectContaining({ batch: 2, rows: 3, inserted: 2, updated: 0, rejected: 1 }),
+    ]);
+    expect(events[0]!.data.import_id).toBe(events[1]!.data.import_id);
+  });
+});
+
+describe('the catalog', () => {
+  it('had every type written by the tests above', () => {
+    expect([...seen].sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it('is published as OpenAPI webhooks, one per type, with the envelope as request body', async () => {
+    const response = await h.inject({ method: 'GET', url: '/openapi.json' });
+    const document = json<{
+      openapi: string;
+      webhooks: Record<string, { post: { requestBody: { content: Record<string, unknown> } } }>;
+    }>(response);
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.webhooks).sort()).toEqual([...EVENT_TYPES].sort());
+    const body = document.webhooks['play.completed']!.post.requestBody.content[
+      'application/json'
+    ] as { schema: { properties: Record<string, unknown>; required: string[] } };
+    expect(body.schema.required).toEqual(
+      expect.arrayContaining(['id', 'type', 'version', 'occurred_at', 'org_id', 'data']),
+    );
+    expect(body.schema.properties.type).toMatchObject({ const: 'play.completed' });
+  });
+});

@@ -1,0 +1,53 @@
+import type { Deps } from '../../deps.ts';
+import { type EventData, insertEvents } from '../events/index.ts';
+import { streamAvailability } from './streams.playable.ts';
+import type { StreamDetail } from './streams.repo.ts';
+
+/** A stream page being served: who opened it, and how. */
+export interface StreamAccess {
+  stream: StreamDetail;
+  entry: EventData<'stream.accessed'>['entry'];
+  /** The browser's player id (the play pages' cookie, made on first contact). */
+  playerUuid: string;
+  /** The player's id when the brand vouched for it (signed link, or the session's ref). */
+  externalId: string | null;
+  /** A public link's identity parameters as sent, unverified. */
+  link: EventData<'stream.accessed'>['link'];
+  utm: Record<string, string>;
+  /** The session of a session link, when its token is one of this stream's. */
+  session: {
+    id: number;
+    external_ref: string | null;
+    metadata: Record<string, unknown> | null;
+  } | null;
+}
+
+/**
+ * Records stream.accessed (DailyPlay's `stream_access` trigger): one event per page served,
+ * whatever the page shows. A page view changes nothing else, so this insert is the whole write.
+ */
+export async function recordStreamAccess(deps: Deps, access: StreamAccess): Promise<void> {
+  const { stream, session } = access;
+  const now = deps.clock.now();
+  await insertEvents(deps.database.db, [
+    {
+      type: 'stream.accessed',
+      orgId: stream.org_id,
+      occurredAt: now,
+      data: {
+        stream_id: stream.id,
+        stream_slug: stream.slug,
+        stream_name: stream.name,
+        entry: access.entry,
+        availability: streamAvailability(stream, now),
+        player_uuid: access.playerUuid,
+        external_id: access.externalId,
+        link: access.link,
+        utm: access.utm,
+        session_id: session?.id ?? null,
+        external_ref: session?.external_ref ?? null,
+        metadata: session?.metadata ?? null,
+      },
+    },
+  ]);
+}

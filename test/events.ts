@@ -1,0 +1,65 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { expect } from 'vitest';
+import { eventEnvelope, type EventType, EVENT_TYPES } from '../src/modules/events/index.ts';
+import type { Harness } from './harness.ts';
+
+// Reading the events a test's changes recorded, and checking them against the catalog.
+
+export interface DeliveredEvent {
+  id: string;
+  type: string;
+  version: number;
+  occurred_at: string;
+  org_id: number | null;
+  property_id: string | null;
+  data: Record<string, unknown>;
+}
+
+/** The tenant's events in write order, as the envelope a consumer receives. */
+export async function eventsOf(
+  h: Harness,
+  tenant: { orgId?: number; propertyId?: string },
+  type?: EventType,
+): Promise<DeliveredEvent[]> {
+  let query = h.deps.database.db
+    .selectFrom('events')
+    .select(['id', 'type', 'version', 'occurred_at', 'org_id', 'property_id', 'payload'])
+    .orderBy('seq');
+  if (tenant.orgId !== undefined) query = query.where('org_id', '=', tenant.orgId);
+  if (tenant.propertyId !== undefined) query = query.where('property_id', '=', tenant.propertyId);
+  if (type !== undefined) query = query.where('type', '=', type);
+  const rows = await query.execute();
+  return rows.map(({ payload, occurred_at, ...row }) => ({
+    ...row,
+    occurred_at: occurred_at.toISOString(),
+    data: payload,
+  }));
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+addFormats.default(ajv);
+const validators = new Map<string, ValidateFunction>(
+  EVENT_TYPES.map((type) => [type, ajv.compile(eventEnvelope(type))]),
+);
+
+/** Asserts the event is a catalog type and valid against its envelope schema. */
+export function expectCatalogValid(event: DeliveredEvent): void {
+  const validate = validators.get(event.type);
+  expect(validate, `${event.type} is not in the catalog`).toBeDefined();
+  const valid = validate!(event);
+  expect(valid, `${event.type}: ${ajv.errorsText(validate!.errors)}`).toBe(true);
+}
+
+/** The tenant's only event of `type`, checked against the catalog. */
+export async function onlyEvent(
+  h: Harness,
+  tenant: { orgId?: number; propertyId?: string },
+  type: EventType,
+): Promise<DeliveredEvent> {
+  const events = await eventsOf(h, tenant, type);
+  expect(events, `events of type ${type}`).toHaveLength(1);
+  const event = events[0]!;
+  expectCatalogValid(event);
+  return event;
+}
