@@ -5,14 +5,23 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOrgGames } from '../src/modules/games/index.ts';
 import { createOrganization } from '../src/modules/organizations/index.ts';
-import { runCli, runCliJson } from './cli.ts';
+import { runCliJson } from './cli.ts';
 import { runCliHere } from './cli-inprocess.ts';
 import { createHarness, type Harness } from './harness.ts';
 
 let dataDir: string;
 let filesDir: string;
-const cli = (args: string | readonly string[]) => runCli(dataDir, args);
-const cliJson = <T>(commandLine: string) => runCliJson<T>(dataDir, commandLine);
+// Each case runs in this process through the CLI's own command runner (test/cli-inprocess.ts):
+// a process per call cost most of this file's time. One case below runs real processes.
+const words = (args: string | readonly string[]) =>
+  typeof args === 'string' ? args.split(/\s+/) : args;
+const cli = (args: string | readonly string[]) => runCliHere(h, words(args));
+async function cliJson<T>(commandLine: string): Promise<T> {
+  const result = await cli(`${commandLine} --json`);
+  if (result.code !== 0)
+    throw new Error(`cli ${commandLine} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
+}
 
 interface Game {
   id: number;
@@ -134,9 +143,12 @@ describe('cli game create', () => {
     expect(list.stdout).toMatch(/^ID +TITLE +TEMPLATE +STATUS\n\d+ +Tap +quick-tap +Draft\n$/);
   }, 60_000);
 
-  it('defaults to a spin wheel with no settings and no prizes', async () => {
-    const orgId = await newOrg();
-    const game = await cliJson<Game>(`game create --org ${orgId} --title Wheel`);
+  it('defaults to a spin wheel with no settings and no prizes (as a real process)', async () => {
+    const org = await runCliJson<{ id: number }>(
+      dataDir,
+      `org create --name CLI-Games --slug cli-game-${randomBytes(5).toString('hex')}`,
+    );
+    const game = await runCliJson<Game>(dataDir, `game create --org ${org.id} --title Wheel`);
     expect(game).toMatchObject({ template: 'spin-wheel', config: {}, prize_enabled: false });
     expect(game).not.toHaveProperty('prizes');
   }, 60_000);

@@ -223,7 +223,7 @@ describe('the events dispatcher', () => {
       return other;
     }
 
-    it('gives each event to a consumer exactly once with three dispatchers, each in seq order', async () => {
+    it('gives each event to a consumer exactly once with three dispatchers, each in (xid, seq) order', async () => {
       const orgId = await makeOrg();
       const seenBy: number[][] = [[], [], []];
       // Each round's events, by the transaction that took them.
@@ -258,9 +258,15 @@ describe('the events dispatcher', () => {
       expect(new Set(all)).toEqual(new Set(written));
       const counts = await effectCounts(written);
       expect(written.every((seq) => counts.get(seq) === 1)).toBe(true);
-      for (const round of rounds.values()) {
-        expect(round).toEqual([...round].sort((a, b) => a - b));
-      }
+      // Each round in (xid, seq) order: the writing transaction first, then the row.
+      const { rows: xids } = await sql<{ seq: number; xid: string }>`
+        SELECT seq, xid::text AS xid FROM events WHERE seq = ANY(${written})`.execute(database.db);
+      const xidOf = new Map(xids.map((row) => [Number(row.seq), BigInt(row.xid)]));
+      const order = (a: number, b: number) => {
+        const [xa, xb] = [xidOf.get(a) ?? 0n, xidOf.get(b) ?? 0n];
+        return xa === xb ? a - b : xa < xb ? -1 : 1;
+      };
+      for (const round of rounds.values()) expect(round).toEqual([...round].sort(order));
       // All three took part (with 240 events in rounds of 5, one alone would be a broken lock).
       expect(seenBy.filter((seen) => seen.length > 0).length).toBeGreaterThan(1);
     });
