@@ -20,6 +20,8 @@ export const SECONDS = envInt('BENCH_SECONDS', 10, 1, 600);
 export const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 1, 0, 60);
 export const DATABASE_URL = envUrl('BENCH_DATABASE_URL');
 export const REDIS_URL = envUrl('BENCH_REDIS_URL');
+/** BENCH_WEBHOOKS=0 leaves the webhook rows (PostgreSQL) out. */
+export const WEBHOOKS = envInt('BENCH_WEBHOOKS', 1, 0, 1) === 1;
 /** Players seeded per target for the players rows; 0 leaves the players rows out. */
 export const PLAYERS = envInt('BENCH_PLAYERS', 1_000_000, 0, 10_000_000);
 // Sessions: two targets, three operations, a measured and a warm-up run of HTTP and of the
@@ -33,7 +35,8 @@ export const TIMEOUT_SECONDS = envInt(
     14 * (SECONDS + WARMUP_SECONDS) +
     (PLAYERS > 0
       ? 180 + 600 * Math.ceil(PLAYERS / 1_000_000) + 12 * (SECONDS + WARMUP_SECONDS)
-      : 0),
+      : 0) +
+    (WEBHOOKS ? 900 : 0),
   10,
   86_400,
 );

@@ -4,6 +4,7 @@ import type { HttpResult, Operation } from './http.ts';
 import type { PgbenchResult } from './pgbench.ts';
 import type { PlayerOperation } from './players.ts';
 import type { RawResult } from './raw.ts';
+import type { WebhooksBench } from './webhooks-bench.ts';
 
 export type Ceiling =
   | { kind: 'pgbench'; perSec: number; avgMs: number; p95Ms: number; result: PgbenchResult }
@@ -31,6 +32,8 @@ export interface TargetReport {
   description: string;
   rows: Row[];
   players?: PlayersReport;
+  /** Issue 11's webhook rows (PostgreSQL only). */
+  webhooks?: WebhooksBench;
 }
 
 export interface Report {

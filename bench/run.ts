@@ -17,6 +17,7 @@ import {
   SECONDS,
   TIMEOUT_SECONDS,
   WARMUP_SECONDS,
+  WEBHOOKS,
 } from './options.ts';
 import { pgbenchScripts, runPgbench } from './pgbench.ts';
 import {
@@ -39,6 +40,7 @@ import {
   seedBench,
 } from './seed.ts';
 import { type RunningServer, startServer } from './server.ts';
+import { benchWebhooksPostgres, formatWebhooks } from './webhooks-bench.ts';
 
 const BENCH_DATABASE = 'playloop_bench';
 
@@ -91,7 +93,11 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
     const version = await sql<{ v: string }>`SELECT current_setting('server_version') AS v`.execute(
       database.db,
     );
-    const env: Record<string, string> = { DATABASE_URL: url };
+    // The webhook rows deliver to a receiver on this machine.
+    const env: Record<string, string> = {
+      DATABASE_URL: url,
+      WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true',
+    };
     if (REDIS_URL) Object.assign(env, { REDIS_URL, REDIS_PREFIX: redisPrefix });
     server = await startServer('postgres', env);
     const scripts = pgbenchScripts(seed);
@@ -126,6 +132,9 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
       players = await preparePlayersFor('postgres', database);
       rows.push(...(await benchPlayersPostgres(url, server, players, scriptDir)));
     }
+    const webhooks = WEBHOOKS
+      ? await benchWebhooksPostgres(url, server, database, seed)
+      : undefined;
     const poolSize = process.env.DB_POOL_SIZE || '10 (default)';
     return {
       target: 'postgres',
@@ -134,6 +143,7 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
         `Redis ${REDIS_URL ? 'on' : 'off (in-process rate limiter)'}, DB_POOL_SIZE ${poolSize}`,
       rows,
       ...(players && { players: playersReport(players) }),
+      ...(webhooks && { webhooks }),
     };
   } finally {
     await server?.stop();
@@ -238,7 +248,10 @@ async function main(): Promise<number> {
   report.finishedAt = new Date().toISOString();
 
   const out = [''];
-  for (const target of report.targets) out.push(formatTable(target), '');
+  for (const target of report.targets) {
+    out.push(formatTable(target), '');
+    if (target.webhooks) out.push(formatWebhooks(target.webhooks), '');
+  }
   out.push(
     `${CONNECTIONS} connections, ${SECONDS} s per run, ${SEEDED_SESSIONS} seeded sessions, ` +
       `${PLAYERS} seeded players, ${report.cpus} CPUs, Node ${report.node}`,

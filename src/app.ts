@@ -16,6 +16,11 @@ import { accountRoutes } from './modules/accounts/index.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { apiKeyRoutes } from './modules/api-keys/index.ts';
 import { recordApiKeyUse } from './modules/auth/index.ts';
+import {
+  connectionLinkRoutes,
+  connectionLogRoutes,
+  connectionRoutes,
+} from './modules/connections/index.ts';
 import { eventWebhooks } from './modules/events/index.ts';
 import { gameRoutes } from './modules/games/index.ts';
 import {
@@ -30,6 +35,7 @@ import { propertyRoutes } from './modules/properties/index.ts';
 import { propertyKeyRoutes } from './modules/property-keys/index.ts';
 import { sessionRoutes } from './modules/sessions/index.ts';
 import { streamRoutes } from './modules/streams/index.ts';
+import { webhookRoutes } from './modules/webhooks/index.ts';
 import { tableRoutes } from './modules/tables/index.ts';
 import { authRoutes } from './modules/users/index.ts';
 import { voucherRoutes } from './modules/vouchers/index.ts';
@@ -124,6 +130,10 @@ export async function buildApp(deps: Deps): Promise<App> {
   propertyRoutes(app, deps);
   propertyKeyRoutes(app, deps);
   playerRoutes(app, deps);
+  webhookRoutes(app, deps);
+  connectionRoutes(app, deps);
+  connectionLogRoutes(app, deps);
+  connectionLinkRoutes(app, deps);
   tableRoutes(app, deps);
   webRoutes(app);
   return app;

@@ -1,10 +1,17 @@
 import type { Deps } from './deps.ts';
 import type { Job } from './jobs/jobs.ts';
 import type { QueueName } from './jobs/queues.ts';
+import { playerActivityConsumer } from './modules/players/index.ts';
+import {
+  type DeliverJob,
+  deliverMessage,
+  sweepOverdue,
+  webhookFanout,
+} from './modules/webhooks/index.ts';
 import {
   createEventDispatcher,
-  type EventConsumers,
-  eventConsumers,
+  type EventConsumer,
+  EventConsumers,
 } from './modules/events/events.dispatch.ts';
 
 /**
@@ -19,13 +26,47 @@ export type QueueHandler = (deps: Deps, job: Job<unknown>) => Promise<void>;
  * What each queue's jobs do: one service function per queue of src/jobs/queues.ts. A queue
  * without a handler here is only sent to; its jobs wait until a release handles it.
  */
-export const JOB_HANDLERS: Partial<Record<QueueName, QueueHandler>> = {};
+export const JOB_HANDLERS: Partial<Record<QueueName, QueueHandler>> = {
+  'webhooks.deliver': async (deps, job) => {
+    await deliverMessage(deps, (job.data as DeliverJob).messageId);
+  },
+};
+
+/** Periodic work of a worker process, each run every `everyMs` (errors logged, never fatal). */
+export const PERIODIC_TASKS: Readonly<
+  Record<string, { everyMs: number; run: (deps: Deps) => Promise<unknown> }>
+> = {
+  // Messages whose job was lost (a queue outage, a job that ran before its time) are re-sent.
+  'webhooks.sweep': { everyMs: 15_000, run: (deps) => sweepOverdue(deps) },
+};
+
+export type ConsumerFactory = (deps: Deps) => EventConsumer;
+
+/**
+ * What reacts to committed events, in this order: one consumer per feature, named
+ * `<domain>.<purpose>`, each idempotent by event id (it may run again after a rollback).
+ */
+export const EVENT_CONSUMERS: Readonly<Record<string, ConsumerFactory>> = {
+  'webhooks.fanout': webhookFanout,
+  'players.activity': playerActivityConsumer,
+};
+
+/** The process's consumers, built over its deps. */
+export function eventConsumersFor(deps: Deps): EventConsumers {
+  const consumers = new EventConsumers();
+  for (const [name, factory] of Object.entries(EVENT_CONSUMERS)) {
+    consumers.register(name, factory(deps));
+  }
+  return consumers;
+}
 
 export interface BackgroundOptions {
   /** Default: JOB_HANDLERS (tests give their own queues' handlers). */
   readonly handlers?: Readonly<Record<string, QueueHandler | undefined>>;
-  /** Default: the process's registered consumers (events.dispatch.ts). */
+  /** Default: EVENT_CONSUMERS over this process's deps. */
   readonly consumers?: EventConsumers;
+  /** Default: PERIODIC_TASKS (tests that drive time themselves give none). */
+  readonly periodic?: typeof PERIODIC_TASKS;
   /** Only this organization's events (tests: another file's events are not theirs to take). */
   readonly dispatchOrgId?: number;
 }
@@ -58,7 +99,7 @@ export async function startBackground(
     { db: deps.database.db, logger: deps.logger },
     {
       pollMs: deps.config.eventsPollMs,
-      consumers: options.consumers ?? eventConsumers,
+      consumers: options.consumers ?? eventConsumersFor(deps),
       ...(options.dispatchOrgId === undefined ? {} : { orgId: options.dispatchOrgId }),
     },
   );
@@ -72,11 +113,40 @@ export async function startBackground(
     await stopJobs();
     throw error;
   }
+  const stopPeriodic = startPeriodic(deps, options.periodic ?? PERIODIC_TASKS);
   return {
     working: true,
     async stop() {
+      await stopPeriodic();
       await dispatcher.stop();
       await stopJobs();
     },
+  };
+}
+
+function startPeriodic(deps: Deps, tasks: typeof PERIODIC_TASKS): () => Promise<void> {
+  const running = new Set<Promise<unknown>>();
+  const timers = Object.entries(tasks).map(([name, task]) => {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      const run = task
+        .run(deps)
+        .catch((error: unknown) =>
+          deps.logger.warn({ err: error, task: name }, 'periodic task failed'),
+        )
+        .finally(() => {
+          busy = false;
+          running.delete(run);
+        });
+      running.add(run);
+    }, task.everyMs);
+    timer.unref();
+    return timer;
+  });
+  return async () => {
+    for (const timer of timers) clearInterval(timer);
+    await Promise.all(running);
   };
 }

@@ -90,6 +90,20 @@ export interface Config {
    * then given back to the queue and retried by another worker.
    */
   readonly shutdownGraceMs: number;
+  /**
+   * The 32-byte key sealing outbound secrets at rest (webhook signing secrets, connection
+   * credentials). Unset: a key generated once and kept in the database is used (a warning says so).
+   */
+  readonly secretsKey: Buffer | undefined;
+  /**
+   * Webhook and connection URLs may name loopback, private and link-local addresses (never the
+   * cloud metadata addresses). Off by default; tests and local installs turn it on.
+   */
+  readonly webhooksAllowPrivateNetworks: boolean;
+  /** Time budget of one delivery attempt, connection to end of answer, in ms. */
+  readonly webhookTimeoutMs: number;
+  /** How long the previous signing secret keeps signing after a rotation, in hours. */
+  readonly webhookRotationOverlapHours: number;
 }
 
 /** Throttles of invitation mails (re-sends count); see README "Configuration". */
@@ -115,6 +129,19 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/** 32 bytes, as 64 hex digits or base64. */
+function secretsKey(env: Env, name: string): Buffer | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(
+      `${name} must be 32 bytes, as 64 hex digits or base64 (openssl rand -hex 32)`,
+    );
+  }
+  return key;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -282,5 +309,9 @@ export function loadConfig(env: Env = process.env): Config {
     workers: bool(env, 'WORKERS', true),
     eventsPollMs: int(env, 'EVENTS_POLL_MS', 250, 10, 60_000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 1000, 600_000),
+    secretsKey: secretsKey(env, 'SECRETS_KEY'),
+    webhooksAllowPrivateNetworks: bool(env, 'WEBHOOKS_ALLOW_PRIVATE_NETWORKS', false),
+    webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 60_000),
+    webhookRotationOverlapHours: int(env, 'WEBHOOK_ROTATION_OVERLAP_HOURS', 24, 0, 24 * 30),
   };
 }

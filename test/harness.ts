@@ -48,6 +48,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Suites send many requests with one login token; the query-cost suite sets a real limit.
     USER_RATE_LIMIT_PER_MINUTE: '1000000',
     THROTTLE_SIGNUP_PER_ACCOUNT: '1000000/60',
+    // Webhook tests deliver to receivers on this machine; the SSRF tests turn it off.
+    WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true',
+    SECRETS_KEY: '5e'.repeat(32),
   });
   return { ...base, ...overrides };
 }

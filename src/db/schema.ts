@@ -272,6 +272,26 @@ export interface PlayersTable {
   traits: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** The play profile: written by the players.activity consumer only (migration 20261207100000). */
+  last_played_at: Timestamp | null;
+  plays: Generated<number>;
+  last_score: number | null;
+  prizes_won: Generated<number>;
+}
+
+/** A player's timeline, one row per domain event (migration 20261207100000). */
+export interface PlayerActivityTable {
+  id: Generated<number>;
+  property_id: string;
+  player_id: string;
+  event_id: string;
+  type: string;
+  occurred_at: Timestamp;
+  game_id: number | null;
+  stream_id: number | null;
+  session_id: number | null;
+  play_id: number | null;
+  summary: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
 export interface PasswordResetsTable {
@@ -325,6 +345,88 @@ export interface EventsTable {
   dispatched_at: Timestamp | null;
 }
 
+type Defaulted = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** Target health and lifecycle, the same on endpoints and connections (migration 20261207090000). */
+interface DeliveryTargetColumns {
+  /** Sealed (src/lib/secret-box.ts). */
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  disabled_at: Timestamp | null;
+  disabled_reason: 'manual' | 'gone' | 'failing' | null;
+  failing_since: Timestamp | null;
+  last_success_at: Timestamp | null;
+  created_at: Defaulted;
+  updated_at: Defaulted;
+}
+
+export interface WebhookEndpointsTable extends DeliveryTargetColumns {
+  property_id: string;
+  id: Generated<string>;
+  url: string;
+  description: Generated<string>;
+  event_types: string[];
+}
+
+export interface ConnectionsTable extends DeliveryTargetColumns {
+  org_id: number;
+  id: Generated<number>;
+  name: string;
+  provider: string;
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  /** Sealed JSON of the provider's credentials. */
+  credentials: string | null;
+}
+
+export interface StreamConnectionsTable {
+  org_id: number;
+  stream_id: number;
+  connection_id: number;
+  triggers: string[];
+  created_at: CreatedAt;
+}
+
+export interface WebhookMessagesTable {
+  id: string;
+  org_id: number;
+  property_id: string | null;
+  endpoint_id: string | null;
+  connection_id: number | null;
+  event_id: string | null;
+  event_type: string;
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Generated<number>;
+  schedule_start: Generated<number>;
+  next_trigger: Generated<'schedule' | 'replay' | 'resend'>;
+  next_attempt_at: Timestamp | null;
+  lease_until: Timestamp | null;
+  created_at: Defaulted;
+  updated_at: Defaulted;
+}
+
+export interface WebhookAttemptsTable {
+  message_id: string;
+  attempt: number;
+  attempted_at: Timestamp;
+  trigger: 'schedule' | 'replay' | 'resend';
+  url: string;
+  ok: boolean;
+  http_status: number | null;
+  latency_ms: number;
+  error_kind: string | null;
+  error: string | null;
+  response_body: string;
+  response_truncated: boolean;
+}
+
+export interface InstallSettingsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -348,8 +450,15 @@ export interface DB {
   property_player_counts: PropertyPlayerCountsTable;
   property_quota_defaults: PropertyQuotaDefaultsTable;
   players: PlayersTable;
+  player_activity: PlayerActivityTable;
   password_resets: PasswordResetsTable;
   invitations: InvitationsTable;
   signup_requests: SignupRequestsTable;
   events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  connections: ConnectionsTable;
+  stream_connections: StreamConnectionsTable;
+  webhook_messages: WebhookMessagesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  install_settings: InstallSettingsTable;
 }

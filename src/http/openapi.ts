@@ -118,6 +118,16 @@ export async function registerOpenApi(
           description:
             'PostgREST-style CRUD at `/api/{table}` (players): filters `col.op=value` or `col=op.value`, select, order, limit/offset, counts and Content-Range',
         },
+        {
+          name: 'Webhooks',
+          description:
+            'PlayerOS webhook endpoints of a property: signed deliveries of the event catalog, their log, replay and resend',
+        },
+        {
+          name: 'Connections',
+          description:
+            "DailyPlay connections: an organization's outbound integrations (Webhook, Custom, Zapier, Braze, Segment), their links to streams and their delivery log",
+        },
         { name: 'System', description: 'Health and readiness' },
         {
           name: 'Events',

@@ -189,6 +189,9 @@ export function createJobs(options: JobsOptions): Jobs {
           // NOTIFY only announces new jobs that can run now: retries and deferred jobs are found
           // by polling, so it stays as frequent with LISTEN as without.
           notifyPollingIntervalSeconds: workOptions.pollSeconds ?? 1,
+          // Without it a worker takes one job per poll (a second) even with a backlog waiting:
+          // fetch again at once while the last fetch found a job and more than one is ready.
+          burstWhenReadyExceeds: 1,
         },
         async ([job]) => {
           if (!job) return;

@@ -491,6 +491,10 @@ const placeholderObjects: Objects = {
   propertyKey: '00000000-0000-4000-8000-000000000000',
   player: '00000000-0000-4000-8000-000000000000',
   session: '00000000-0000-4000-8000-000000000000',
+  webhook: '00000000-0000-4000-8000-000000000000',
+  webhookMessage: 'msg_00000000000000000000000000000000',
+  connection: 1,
+  connectionMessage: 'msg_00000000000000000000000000000000',
   password: 'password',
 };
 
@@ -515,6 +519,8 @@ export function describeRouteSecurity(specs: readonly RouteSpec[]): void {
   let ctx: Context | undefined;
   beforeAll(async () => {
     const h = await createHarness();
+    // Routes that queue deliveries send jobs (no worker runs them here).
+    await h.deps.jobs.start();
     const a = await seedSecurityTenant(h, 'A');
     const b = await seedSecurityTenant(h, 'B');
     const closedBodies = new Set<string>();

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Deps } from '../../src/deps.ts';
 import type { MailMessage } from '../../src/lib/mailer.ts';
 import { createApiKey } from '../../src/modules/api-keys/index.ts';
+import { createConnection, linkConnection } from '../../src/modules/connections/index.ts';
 import { createGame } from '../../src/modules/games/index.ts';
 import {
   createOrganization,
@@ -17,6 +18,7 @@ import { createPropertyKey } from '../../src/modules/property-keys/index.ts';
 import { createStream } from '../../src/modules/streams/index.ts';
 import { authenticateBearer } from '../../src/modules/users/index.ts';
 import { createVoucherSet } from '../../src/modules/vouchers/index.ts';
+import { createEndpoint } from '../../src/modules/webhooks/index.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
 
@@ -38,6 +40,10 @@ export const KIND_TYPE = {
   propertyKey: 'uuid',
   player: 'uuid',
   session: 'uuid',
+  webhook: 'uuid',
+  webhookMessage: 'msg',
+  connection: 'int',
+  connectionMessage: 'msg',
   /** The password of the user sending the request (routes acting on the caller's own account). */
   password: 'text',
 } as const;
@@ -53,6 +59,8 @@ export function ghostOf(kind: Kind): number | string {
       return randomUUID();
     case 'text':
       return randomBytes(24).toString('base64url');
+    case 'msg':
+      return `msg_${randomBytes(16).toString('hex')}`;
   }
 }
 
@@ -66,6 +74,8 @@ export function malformedOf(kind: Kind): (number | string)[] {
       return ['not-a-uuid', '123', `${randomUUID()}x`];
     case 'text':
       return [];
+    case 'msg':
+      return ['msg_x', 'abc', `msg_${'0'.repeat(32)}x`];
   }
 }
 
@@ -129,6 +139,83 @@ export async function sessionToken(h: Harness, key: string, gameId: number): Pro
   return (JSON.parse(response.body) as { data: { token: string } }).data.token;
 }
 
+/** A webhook endpoint of the property, through the service. */
+async function seedWebhook(h: Harness, orgId: number, propertyId: string): Promise<string> {
+  const { endpoint } = await createEndpoint(
+    h.deps,
+    { id: propertyId, orgId },
+    { url: 'http://127.0.0.1:9/hook', event_types: ['player.created'] },
+  );
+  return endpoint.id;
+}
+
+/** A delivered message of the endpoint (written directly: only delivery makes them). */
+async function seedWebhookMessage(
+  h: Harness,
+  orgId: number,
+  propertyId: string,
+  endpointId: string,
+): Promise<string> {
+  const id = `msg_${randomBytes(16).toString('hex')}`;
+  await h.deps.database.db
+    .insertInto('webhook_messages')
+    .values({
+      id,
+      org_id: orgId,
+      property_id: propertyId,
+      endpoint_id: endpointId,
+      event_type: 'webhook.test',
+      payload: JSON.stringify({ type: 'webhook.test', data: {} }),
+      status: 'delivered',
+      next_attempt_at: null,
+    })
+    .execute();
+  return id;
+}
+
+/**
+ * A webhook connection of the organization, linked to `streamId` (so unlinking has a link to
+ * remove). Its URL is never called: no worker runs in the security suites.
+ */
+async function seedConnection(
+  h: Harness,
+  orgId: number,
+  ownerId: number,
+  streamId: number,
+): Promise<number> {
+  const owner = { userId: ownerId };
+  const { connection } = await createConnection(h.deps, owner, orgId, {
+    name: unique('Connection'),
+    provider: 'webhook',
+    url: 'http://127.0.0.1:9/hook',
+  });
+  await linkConnection(h.deps, owner, orgId, streamId, connection.id, ['play_complete']);
+  return connection.id;
+}
+
+/** A delivered message of the connection (written directly: only delivery makes them). */
+async function seedConnectionMessage(
+  h: Harness,
+  orgId: number,
+  connectionId: number,
+): Promise<string> {
+  const id = `msg_${randomBytes(16).toString('hex')}`;
+  await h.deps.database.db
+    .insertInto('webhook_messages')
+    .values({
+      id,
+      org_id: orgId,
+      connection_id: connectionId,
+      event_id: randomUUID(),
+      event_type: 'play.completed',
+      payload: JSON.stringify({ type: 'play.completed', data: {} }),
+      status: 'delivered',
+      next_attempt_at: null,
+    })
+    .execute();
+  return id;
+}
+
 /** Fresh objects of a tenant, for routes that use theirs up (delete, revoke, remove). */
 export const freshObjects = {
   game: async (h: Harness, t: SecTenant) =>
@@ -161,6 +248,13 @@ export const freshObjects = {
   player: async (h: Harness, t: SecTenant) =>
     (await createPlayer(h.deps, String(t.objects.property), { player_id: unique('fresh') })).id,
   session: async (h: Harness, t: SecTenant) => sessionToken(h, t.dpk.full, Number(t.objects.game)),
+  webhook: async (h: Harness, t: SecTenant) => seedWebhook(h, t.org.id, String(t.objects.property)),
+  webhookMessage: async (h: Harness, t: SecTenant) =>
+    seedWebhookMessage(h, t.org.id, String(t.objects.property), String(t.objects.webhook)),
+  connection: async (h: Harness, t: SecTenant) =>
+    seedConnection(h, t.org.id, t.users.Owner.id, Number(t.objects.stream)),
+  connectionMessage: async (h: Harness, t: SecTenant) =>
+    seedConnectionMessage(h, t.org.id, Number(t.objects.connection)),
 } satisfies Partial<Record<Kind, (h: Harness, t: SecTenant) => Promise<number | string>>>;
 
 /**
@@ -241,6 +335,10 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
   });
   if (revokedResponse.statusCode !== 200) throw new Error(`revoke: ${revokedResponse.body}`);
   const player = await createPlayer(h.deps, property.id, { player_id: unique('p') });
+  const webhook = await seedWebhook(h, org.id, property.id);
+  const webhookMessage = await seedWebhookMessage(h, org.id, property.id, webhook);
+  const connection = await seedConnection(h, org.id, owner.id, stream.id);
+  const connectionMessage = await seedConnectionMessage(h, org.id, connection);
 
   return {
     label,
@@ -263,6 +361,10 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
       propertyKey: objectPk.id,
       player: player.id,
       session,
+      webhook,
+      webhookMessage,
+      connection,
+      connectionMessage,
       password: owner.password,
     },
   };

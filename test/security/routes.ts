@@ -20,6 +20,20 @@ function ownerList(url: (t: SecTenant) => string) {
   };
 }
 
+const webhooks = async (h: Harness, t: SecTenant): Promise<unknown> => {
+  const headers = { 'x-api-key': t.pk.readWrite };
+  const list = await h.inject({ method: 'GET', url: '/api/webhooks', headers });
+  const messages = await h.inject({
+    method: 'GET',
+    url: `/api/webhooks/${t.objects.webhook}/messages`,
+    headers,
+  });
+  if (list.statusCode !== 200 || messages.statusCode !== 200) {
+    throw new Error(`state webhooks: ${list.body} ${messages.body}`);
+  }
+  return [JSON.parse(list.body), JSON.parse(messages.body)] as unknown;
+};
+
 /** The property's view through its read+write key. */
 function propertyList(url: string) {
   return async (h: Harness, t: SecTenant): Promise<unknown> => {
@@ -35,6 +49,13 @@ function propertyList(url: string) {
 
 const games = ownerList((t) => `/api/games?org_id=${t.org.id}`);
 const streams = ownerList((t) => `/api/streams?org_id=${t.org.id}`);
+const connections = ownerList((t) => `/api/connections?org_id=${t.org.id}`);
+const streamConnections = ownerList(
+  (t) => `/api/streams/${t.objects.stream}/connections?org_id=${t.org.id}`,
+);
+const connectionLog = ownerList(
+  (t) => `/api/connections/${t.objects.connection}/messages?org_id=${t.org.id}`,
+);
 const voucherSets = ownerList((t) => `/api/voucher-sets?org_id=${t.org.id}`);
 const apiKeys = ownerList((t) => `/api/org-api-keys?org_id=${t.org.id}`);
 const members = ownerList((t) => `/api/organizations/${t.org.id}/members`);
@@ -484,6 +505,164 @@ export const ROUTES: readonly RouteSpec[] = [
     tenant: ['org', 'stream'],
     state: streams,
   },
+  // --- connections (DailyPlay's outbound integrations) and their stream links ---------------
+  {
+    operationId: 'connections.list',
+    method: 'GET',
+    path: '/api/connections',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/connections?org_id=${o.org}` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'connections.create',
+    method: 'POST',
+    path: '/api/connections',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: '/api/connections',
+      payload: {
+        org_id: o.org,
+        name: unique('Hook'),
+        provider: 'webhook',
+        url: 'http://127.0.0.1:9/hook',
+      },
+    }),
+    tenant: ['org'],
+    state: connections,
+  },
+  {
+    operationId: 'connections.get',
+    method: 'GET',
+    path: '/api/connections/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/connections/${o.connection}?org_id=${o.org}` }),
+    tenant: ['org', 'connection'],
+  },
+  {
+    operationId: 'connections.update',
+    method: 'PATCH',
+    path: '/api/connections/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: `/api/connections/${o.connection}`,
+      payload: { org_id: o.org, name: 'Renamed', url: 'http://127.0.0.1:9/moved' },
+    }),
+    tenant: ['org', 'connection'],
+    state: connections,
+  },
+  {
+    operationId: 'connections.delete',
+    method: 'DELETE',
+    path: '/api/connections/{id}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/connections/${o.connection}?org_id=${o.org}` }),
+    tenant: ['org', 'connection'],
+    fresh: ['connection'],
+    state: connections,
+  },
+  ...(['rotateSecret', 'disable', 'enable'] as const).map((action): RouteSpec => ({
+    operationId: `connections.${action}`,
+    method: 'POST',
+    path: `/api/connections/{id}/${action === 'rotateSecret' ? 'rotate-secret' : action}`,
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: `/api/connections/${o.connection}/${action === 'rotateSecret' ? 'rotate-secret' : action}`,
+      payload: { org_id: o.org },
+    }),
+    tenant: ['org', 'connection'],
+    state: connections,
+  })),
+  {
+    operationId: 'connections.messages',
+    method: 'GET',
+    path: '/api/connections/{id}/messages',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/connections/${o.connection}/messages?org_id=${o.org}&limit=10` }),
+    tenant: ['org', 'connection'],
+  },
+  {
+    operationId: 'connections.message',
+    method: 'GET',
+    path: '/api/connections/{id}/messages/{messageId}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({
+      url: `/api/connections/${o.connection}/messages/${o.connectionMessage}?org_id=${o.org}`,
+    }),
+    tenant: ['org', 'connection', 'connectionMessage'],
+  },
+  {
+    operationId: 'connections.replay',
+    method: 'POST',
+    path: '/api/connections/{id}/messages/{messageId}/replay',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/connections/${o.connection}/messages/${o.connectionMessage}/replay`,
+      payload: { org_id: o.org },
+    }),
+    tenant: ['org', 'connection', 'connectionMessage'],
+    // A replayed message is queued: replaying it again is a 409, so each call gets its own.
+    fresh: ['connectionMessage'],
+    state: connectionLog,
+  },
+  {
+    operationId: 'connections.resendFailed',
+    method: 'POST',
+    path: '/api/connections/{id}/resend-failed',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/connections/${o.connection}/resend-failed`,
+      payload: { org_id: o.org, since: '2020-01-01T00:00:00Z' },
+    }),
+    tenant: ['org', 'connection'],
+    state: connectionLog,
+  },
+  {
+    operationId: 'streams.connections.list',
+    method: 'GET',
+    path: '/api/streams/{id}/connections',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/streams/${o.stream}/connections?org_id=${o.org}` }),
+    tenant: ['org', 'stream'],
+  },
+  {
+    operationId: 'streams.connections.link',
+    method: 'PUT',
+    path: '/api/streams/{id}/connections/{connectionId}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/streams/${o.stream}/connections/${o.connection}`,
+      payload: { org_id: o.org, triggers: ['play_start', 'play_complete'] },
+    }),
+    tenant: ['org', 'stream', 'connection'],
+    state: streamConnections,
+  },
+  {
+    operationId: 'streams.connections.unlink',
+    method: 'DELETE',
+    path: '/api/streams/{id}/connections/{connectionId}',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Editor' },
+    request: (o) => ({
+      url: `/api/streams/${o.stream}/connections/${o.connection}?org_id=${o.org}`,
+    }),
+    tenant: ['org', 'stream', 'connection'],
+    // A fresh connection comes linked to the tenant's stream: each call has a link to remove.
+    fresh: ['connection'],
+    state: streamConnections,
+  },
   {
     operationId: 'prizes.list',
     method: 'GET',
@@ -716,6 +895,107 @@ export const ROUTES: readonly RouteSpec[] = [
     tenant: { exempt: 'the signed draw token is the only credential and names its own draw' },
   },
 
+  // --- PlayerOS webhook endpoints and their delivery log -----------------------------------
+  {
+    operationId: 'webhooks.list',
+    method: 'GET',
+    path: '/api/webhooks',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/webhooks' }),
+    tenant: ['property'],
+  },
+  {
+    operationId: 'webhooks.create',
+    method: 'POST',
+    path: '/api/webhooks',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({
+      url: '/api/webhooks',
+      payload: { url: 'http://127.0.0.1:9/created', event_types: ['player.created'] },
+    }),
+    tenant: ['property'],
+    state: webhooks,
+  },
+  ...(['get', 'update', 'disable', 'enable', 'rotateSecret', 'test', 'delete'] as const).map(
+    (action): RouteSpec => {
+      const method =
+        action === 'get'
+          ? 'GET'
+          : action === 'update'
+            ? 'PATCH'
+            : action === 'delete'
+              ? 'DELETE'
+              : 'POST';
+      const suffix = {
+        get: '',
+        update: '',
+        delete: '',
+        disable: '/disable',
+        enable: '/enable',
+        rotateSecret: '/rotate-secret',
+        test: '/test',
+      }[action];
+      return {
+        operationId: `webhooks.${action}`,
+        method,
+        path: `/api/webhooks/{id}${suffix}`,
+        area: 'integrations',
+        auth: { kind: 'property', scope: action === 'get' ? 'read' : 'write' },
+        request: (o) => ({
+          url: `/api/webhooks/${o.webhook}${suffix}`,
+          ...(action === 'update' ? { payload: { description: 'Renamed' } } : {}),
+        }),
+        tenant: ['property', 'webhook'],
+        // Deleting uses the endpoint up; test messages are throttled per endpoint.
+        ...(action === 'delete' || action === 'test' ? { fresh: ['webhook'] as const } : {}),
+        ...(action === 'get' ? {} : { state: webhooks }),
+      };
+    },
+  ),
+  {
+    operationId: 'webhooks.messages',
+    method: 'GET',
+    path: '/api/webhooks/{id}/messages',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/webhooks/${o.webhook}/messages?limit=5` }),
+    tenant: ['property', 'webhook'],
+  },
+  {
+    operationId: 'webhooks.message',
+    method: 'GET',
+    path: '/api/webhooks/{id}/messages/{messageId}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/webhooks/${o.webhook}/messages/${o.webhookMessage}` }),
+    tenant: ['property', 'webhook', 'webhookMessage'],
+  },
+  {
+    operationId: 'webhooks.replay',
+    method: 'POST',
+    path: '/api/webhooks/{id}/messages/{messageId}/replay',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/webhooks/${o.webhook}/messages/${o.webhookMessage}/replay` }),
+    tenant: ['property', 'webhook', 'webhookMessage'],
+    // A replayed message is queued: a second replay is a 409.
+    fresh: ['webhookMessage'],
+  },
+  {
+    operationId: 'webhooks.resendFailed',
+    method: 'POST',
+    path: '/api/webhooks/{id}/resend-failed',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: `/api/webhooks/${o.webhook}/resend-failed`,
+      payload: { since: '2020-01-01T00:00:00Z' },
+    }),
+    tenant: ['property', 'webhook'],
+  },
+
   // --- PlayerOS (pk_ keys, or a member's bearer token + X-Property-Id) ----------------------
   {
     operationId: 'players.get',
@@ -726,6 +1006,17 @@ export const ROUTES: readonly RouteSpec[] = [
     request: (o) => ({ url: `/api/players/${o.player}` }),
     // The player segment takes PlayLoop's uuid or the casino's player_id: no value is malformed,
     // an unknown one is the 404 of the tenant case.
+    ids: ['property'],
+    tenant: ['property', 'player'],
+  },
+  {
+    operationId: 'players.activity',
+    method: 'GET',
+    path: '/api/players/{id}/activity',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/players/${o.player}/activity?limit=10` }),
+    // As players.get: the player segment takes either id, so only the tenant case is a 404.
     ids: ['property'],
     tenant: ['property', 'player'],
   },

@@ -6,6 +6,7 @@ import {
   Nullable,
   play,
   player,
+  PLAY_PROFILE_FIELDS,
   PLAYER_FIELDS,
   playerRef,
   prize,
@@ -213,6 +214,7 @@ export const EVENT_CATALOG = {
           ...PLAYER_FIELDS,
           created_at: DateTime('Creation time'),
           updated_at: DateTime('Last change'),
+          ...PLAY_PROFILE_FIELDS,
         },
         { description: 'The player as created' },
       ),
@@ -263,6 +265,33 @@ export const EVENT_CATALOG = {
         minimum: 0,
         description: 'Rows of the batch refused by validation',
       }),
+    }),
+  }),
+  'webhook.disabled': spec({
+    version: 1,
+    scope: 'property',
+    summary: 'A webhook endpoint was disabled by delivery',
+    description:
+      'Written when deliveries disable a PlayerOS webhook endpoint: the receiver answered 410 Gone (`reason: gone`), or every attempt failed for 5 days (`reason: failing`). Not sent to the endpoint it is about. Disabling by hand writes nothing.',
+    data: Type.Object({
+      endpoint_id: Uuid('The endpoint'),
+      url: Type.String({ description: "The endpoint's URL" }),
+      reason: Type.Union([Type.Literal('gone'), Type.Literal('failing')]),
+      failing_since: Nullable(DateTime('The first failure of the run that disabled it')),
+    }),
+  }),
+  'connection.disabled': spec({
+    version: 1,
+    scope: 'org',
+    summary: 'A DailyPlay connection was disabled by delivery',
+    description:
+      'Written when deliveries disable a connection: its target answered 410 Gone (`reason: gone`), or every attempt failed for 5 days (`reason: failing`).',
+    data: Type.Object({
+      connection_id: Id('The connection'),
+      name: Type.String(),
+      provider: Type.String(),
+      reason: Type.Union([Type.Literal('gone'), Type.Literal('failing')]),
+      failing_since: Nullable(DateTime('The first failure of the run that disabled it')),
     }),
   }),
 } satisfies Record<string, EventSpec>;

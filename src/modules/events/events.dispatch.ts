@@ -62,15 +62,9 @@ export class EventConsumers {
   }
 }
 
-/** The process's consumers: each feature registers its own when the worker starts. */
-export const eventConsumers = new EventConsumers();
-
-export function registerEventConsumer(name: string, consumer: EventConsumer): void {
-  eventConsumers.register(name, consumer);
-}
-
 export interface DispatcherOptions {
-  readonly consumers?: EventConsumers;
+  /** The consumers (src/background.ts lists the process's). */
+  readonly consumers: EventConsumers;
   /** Idle pause between rounds; a full batch is followed by the next round at once. */
   readonly pollMs: number;
   readonly batchSize?: number;
@@ -131,7 +125,7 @@ export function createEventDispatcher(
   options: DispatcherOptions,
 ): EventDispatcher {
   const { db, logger } = deps;
-  const consumers = options.consumers ?? eventConsumers;
+  const { consumers } = options;
   const batchSize = options.batchSize ?? 100;
   const maxFailures = options.maxFailures ?? 5;
   const failureDelayMs = options.failureDelayMs ?? 1000;

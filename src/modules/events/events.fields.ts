@@ -10,7 +10,7 @@ export const Uuid = (description: string) => Type.String({ format: 'uuid', descr
 export const Metadata = Nullable(
   Type.Record(Type.String(), Type.Unknown(), {
     description:
-      "The session's `metadata` as its creator sent it. By convention a PlayLoop campaign link names its player with `metadata.player_id` (the casino's id) and `metadata.property_id`.",
+      "The session's `metadata` as its creator sent it. By convention a PlayLoop campaign link names its player with `metadata.player_id` (the casino's id, or PlayLoop's player uuid; the session's `external_ref` when absent) and `metadata.property_id` (a property of the same organization; the organization's only property when absent): the plays then appear on that player (`GET /api/players/{id}/activity`).",
   }),
 );
 
@@ -87,6 +87,18 @@ export const PLAYER_FIELDS = {
   country: Nullable(Type.String()),
   date_of_birth: Nullable(Type.String({ format: 'date' })),
   traits: Type.Record(Type.String(), Type.Unknown()),
+};
+
+/**
+ * The play profile, set by the server from the plays of sessions naming the player (at its
+ * defaults in player.created). Not tracked: a play writes its own play.* events, not
+ * player.updated.
+ */
+export const PLAY_PROFILE_FIELDS = {
+  last_played_at: Nullable(DateTime('When the latest completed play ended')),
+  plays: Type.Integer({ minimum: 0, description: 'Completed plays' }),
+  last_score: Nullable(Type.Integer({ description: 'Score of the latest completed play' })),
+  prizes_won: Type.Integer({ minimum: 0, description: 'Prizes drawn for those plays' }),
 };
 
 /** The player fields whose change is a `player.updated` event (updated_at alone is not). */

@@ -13,6 +13,8 @@ import {
 } from '../../../test/play.ts';
 import { createGame } from '../games/index.ts';
 import { importPlayers } from '../players/index.ts';
+import { createEndpoint, deliverDue, sendTestMessage } from '../webhooks/index.ts';
+import { startReceiver } from '../../../test/webhook-receiver.ts';
 import { EVENT_TYPES } from './index.ts';
 
 // Every event type of the catalog, written by the real HTTP or service path, with `data`
@@ -330,6 +332,67 @@ describe('player events', () => {
       expect.objectContaining({ batch: 2, rows: 3, inserted: 2, updated: 0, rejected: 1 }),
     ]);
     expect(events[0]!.data.import_id).toBe(events[1]!.data.import_id);
+  });
+});
+
+describe('delivery events', () => {
+  it('records webhook.disabled and connection.disabled when a receiver answers 410', async () => {
+    await h.deps.jobs.start();
+    const receiver = await startReceiver((_req, res) => {
+      res.statusCode = 410;
+      res.end('gone');
+    });
+    try {
+      const p = await makePropertyTenant(h);
+      const { endpoint } = await createEndpoint(
+        h.deps,
+        { id: p.property.id, orgId: p.org.id },
+        { url: `${receiver.url}/playeros`, event_types: ['*'] },
+      );
+      await sendTestMessage(h.deps, { id: p.property.id, orgId: p.org.id }, endpoint.id);
+      await deliverDue(h.deps, { orgId: p.org.id });
+      const disabled = await expectEvent({ propertyId: p.property.id }, 'webhook.disabled');
+      expect(disabled.data).toMatchObject({ endpoint_id: endpoint.id, reason: 'gone' });
+
+      // A connection's messages come from stream events; one is written here directly.
+      const t = await makeTenant(h);
+      const connection = await h.deps.database.db
+        .insertInto('connections')
+        .values({
+          org_id: t.org.id,
+          name: 'Gone receiver',
+          provider: 'webhook',
+          settings: JSON.stringify({ url: `${receiver.url}/dailyplay` }),
+          secret: await h.deps.secrets.seal('whsec_' + Buffer.alloc(32, 7).toString('base64')),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await h.deps.database.db
+        .insertInto('webhook_messages')
+        .values({
+          id: `msg_${randomUUID().replaceAll('-', '')}`,
+          org_id: t.org.id,
+          connection_id: connection.id,
+          event_type: 'play.completed',
+          payload: JSON.stringify({
+            id: randomUUID(),
+            type: 'play.completed',
+            version: 1,
+            occurred_at: new Date().toISOString(),
+            org_id: t.org.id,
+            property_id: null,
+            data: { play_id: 1, game_id: 1, stream_id: 1, score: 10, player_uuid: randomUUID() },
+          }),
+          status: 'pending',
+          next_attempt_at: new Date(0),
+        })
+        .execute();
+      await deliverDue(h.deps, { orgId: t.org.id });
+      const gone = await expectEvent(org(t), 'connection.disabled');
+      expect(gone.data).toMatchObject({ connection_id: connection.id, reason: 'gone' });
+    } finally {
+      await receiver.close();
+    }
   });
 });
 

@@ -16,3 +16,4 @@ export {
   sessionFields,
   streamFields,
 } from './events.sql.ts';
+export type { DispatchedEvent, EventConsumer } from './events.dispatch.ts';

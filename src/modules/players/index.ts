@@ -25,3 +25,4 @@ export type {
   ImportRowError,
   ImportSummary,
 } from './players.import.ts';
+export { playerActivityConsumer } from './players.activity.ts';

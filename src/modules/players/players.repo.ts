@@ -22,6 +22,10 @@ export interface PlayerRow {
   traits: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
+  last_played_at: Date | null;
+  plays: number;
+  last_score: number | null;
+  prizes_won: number;
 }
 
 const COLUMNS = [
@@ -43,6 +47,10 @@ const COLUMNS = [
   'traits',
   'created_at',
   'updated_at',
+  'last_played_at',
+  'plays',
+  'last_score',
+  'prizes_won',
 ] as const;
 
 /** The columns a batch row may carry, in insert order; `traits` and `status` have defaults. */

@@ -8,6 +8,7 @@ import {
 } from '../auth/index.ts';
 import { errorResponses, SuccessOnly } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
+import { playerActivityRoutes } from './players.activity.routes.ts';
 import {
   BatchBody,
   BatchResponse,
@@ -36,6 +37,7 @@ export const BULK_BODY_LIMIT = 4 * 1024 * 1024;
 export function playerRoutes(app: App, deps: Deps): void {
   const read = requirePropertyAccess(deps, 'read');
   const write = requirePropertyAccess(deps, 'write');
+  playerActivityRoutes(app, deps);
 
   app.get(
     '/api/players/:id',

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, Nullable } from '../../http/schemas.ts';
+import { DateTime, dateTime, Nullable } from '../../http/schemas.ts';
 import { PLAYER_STATUSES, type PlayerStatus } from './players.table.ts';
 import { TRAITS_MAX_BYTES } from './players.validation.ts';
 
@@ -12,6 +12,28 @@ const Status = Type.Unsafe<PlayerStatus>({
 const Traits = Type.Record(Type.String(), Type.Unknown(), {
   description: `Free-form JSON object (at most ${TRAITS_MAX_BYTES / 1024} KiB); select only, not filterable`,
 });
+
+/**
+ * Set by the server from the plays of DailyPlay sessions that name the player (the return
+ * path: see GET /api/players/{id}/activity); read-only, filterable like any column.
+ */
+const PlayProfile = {
+  last_played_at: Nullable(
+    dateTime("When the player's latest completed play ended; null before the first"),
+  ),
+  plays: Type.Integer({
+    minimum: 0,
+    description:
+      'Completed plays of sessions naming this player (a started, unfinished play does not count); read-only',
+  }),
+  last_score: Nullable(
+    Type.Integer({ description: 'Score of the latest completed play; read-only' }),
+  ),
+  prizes_won: Type.Integer({
+    minimum: 0,
+    description: 'Prizes drawn for those plays, claimed or not; read-only',
+  }),
+};
 
 export const Player = Type.Object(
   {
@@ -40,6 +62,7 @@ export const Player = Type.Object(
     traits: Traits,
     created_at: DateTime,
     updated_at: DateTime,
+    ...PlayProfile,
   },
   { description: 'A player of a property' },
 );

@@ -47,7 +47,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * else the casino's player_id (`100234`). A casino id that is itself a uuid is found with
  * `GET /api/players?player_id.eq=<id>`.
  */
-const playerKey = (key: string): repo.PlayerKey =>
+export const playerKey = (key: string): repo.PlayerKey =>
   UUID.test(key) ? { id: key.toLowerCase() } : { playerId: key };
 
 function conflictOnPlayerId(error: unknown): AppError | undefined {

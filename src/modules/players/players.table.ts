@@ -9,7 +9,7 @@ export type PlayerStatus = (typeof PLAYER_STATUSES)[number];
 /**
  * What the table endpoints may do with each players column. Everything is selectable,
  * filterable and sortable except `traits` (free-form JSON: select only); the id, the tenant
- * column and the timestamps are set by the server, never written by clients.
+ * column, the timestamps and the play profile are set by the server, never written by clients.
  */
 export const PLAYER_TABLE: TableSpec = {
   columns: {
@@ -31,6 +31,12 @@ export const PLAYER_TABLE: TableSpec = {
     traits: { type: 'jsonb', filter: false, sort: false, write: true },
     created_at: { type: 'timestamptz' },
     updated_at: { type: 'timestamptz' },
+    // The play profile (players.activity.ts): read and filtered like any column, never written
+    // by clients (not in `write`, so POST and PATCH refuse them as server-set fields).
+    last_played_at: { type: 'timestamptz' },
+    plays: { type: 'integer' },
+    last_score: { type: 'integer' },
+    prizes_won: { type: 'integer' },
   },
   defaultLimit: 100,
   maxLimit: 1000,

@@ -57,13 +57,16 @@ function upsert(t: PropertyTenant, rows: object[]) {
   });
 }
 
-/** count(*) and the byte measure recounted from the table (the triggers' settings pinned). */
+/**
+ * count(*) and the byte measure recounted from the table (the triggers' settings pinned): each
+ * row's text without the server-set play profile (player_stored_bytes, migration 20261207100000).
+ */
 async function recount(propertyId: string): Promise<{ rows: number; bytes: number }> {
   return h.deps.database.db.transaction().execute(async (trx) => {
     await sql`SET LOCAL TimeZone = 'UTC'`.execute(trx);
     await sql`SET LOCAL DateStyle = 'ISO, MDY'`.execute(trx);
     const { rows } = await sql<{ rows: number; bytes: number }>`
-      SELECT count(*)::int AS rows, coalesce(sum(octet_length(p::text)), 0)::bigint AS bytes
+      SELECT count(*)::int AS rows, coalesce(sum(player_stored_bytes(p)), 0)::bigint AS bytes
         FROM players p WHERE p.property_id = ${propertyId}`.execute(trx);
     return rows[0] ?? { rows: -1, bytes: -1 };
   });

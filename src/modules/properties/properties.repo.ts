@@ -28,7 +28,7 @@ export async function insertProperty(
 export interface PropertyUsage {
   /** Players stored: exactly count(*) at every commit. */
   rows: number;
-  /** Sum of octet_length(row::text) over those players. */
+  /** Sum of player_stored_bytes (the row's text without the play profile) over those players. */
   bytes: number;
   max_rows: number;
   max_bytes: number;

@@ -233,6 +233,10 @@ describe('GET /api/{table} filters', () => {
         'timezone',
         'traits',
         'updated_at',
+        'last_played_at',
+        'plays',
+        'last_score',
+        'prizes_won',
       ].sort(),
     );
     expect(row).toMatchObject({

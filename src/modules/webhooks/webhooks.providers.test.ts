@@ -11,7 +11,7 @@ import {
 } from './webhooks.providers.ts';
 import { envelopeRequest } from './providers/dailyplay.ts';
 import { newWebhookSecret, signRequest } from './webhooks.signing.ts';
-import { type Receiver, startReceiver } from './webhooks.test-receiver.ts';
+import { type Receiver, startReceiver } from '../../../test/webhook-receiver.ts';
 
 const OCCURRED = '2026-12-06T17:30:00.000Z';
 

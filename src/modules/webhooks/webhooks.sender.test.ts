@@ -3,7 +3,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostResolver } from '../../lib/outbound-url.ts';
 import { createWebhookSender, type WebhookSender } from './webhooks.sender.ts';
-import { type Receiver, startReceiver } from './webhooks.test-receiver.ts';
+import { type Receiver, startReceiver } from '../../../test/webhook-receiver.ts';
 import type { OutboundRequest } from './webhooks.types.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];

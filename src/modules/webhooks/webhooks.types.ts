@@ -14,7 +14,8 @@ export type DeliveryErrorKind =
   | 'timeout' // no complete answer within the time budget
   | 'network' // DNS, connection, TLS or socket error
   | 'redirect' // a 3xx answer: redirects are never followed
-  | 'http_status'; // any other non-2xx answer
+  | 'http_status' // any other non-2xx answer
+  | 'unsendable'; // the event gives this target nothing to send (Braze without an identity)
 
 export interface DeliveryResult {
   /** A 2xx answer arrived. */
