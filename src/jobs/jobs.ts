@@ -63,6 +63,8 @@ export interface Jobs {
   /** Installs or upgrades pg-boss's schema and creates the queues; needed before `send`. */
   start(): Promise<void>;
   send(name: string, data: object, options?: SendOptions): Promise<string | null>;
+  /** Which of these job ids of the queue still wait to run (not yet taken by a worker). */
+  waiting(name: string, ids: readonly string[]): Promise<Set<string>>;
   /** Runs `handler` for each job of the queue in this process; a throw fails the run (retried). */
   work<T>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
   /** Stops taking jobs, then waits for running ones (see StopOptions). Safe to call twice. */
@@ -108,8 +110,11 @@ function transactionAdapter(trx: Transaction<DB>): Db {
 export function createJobs(options: JobsOptions): Jobs {
   const { database, databaseUrl, logger } = options;
   const queues = new Map((options.queues ?? ALL_QUEUES).map((queue) => [queue.name, queue]));
+  const schemaName = options.schema ?? 'pgboss';
+  if (!/^[a-z_][a-z0-9_]*$/.test(schemaName))
+    throw new Error(`bad job schema name "${schemaName}"`);
   const common = {
-    schema: options.schema ?? 'pgboss',
+    schema: schemaName,
     // Jobs live here; nothing in PlayLoop reads pg-boss's optional tables.
     persistWarnings: false,
   };
@@ -176,6 +181,18 @@ export function createJobs(options: JobsOptions): Jobs {
         ...(sendOptions.startAfter ? { startAfter: sendOptions.startAfter } : {}),
         ...(sendOptions.id ? { id: sendOptions.id } : {}),
       });
+    },
+    async waiting(name, ids) {
+      queue(name);
+      if (ids.length === 0) return new Set();
+      const { rows } = flatten(
+        await database.query(
+          `SELECT id::text AS id FROM ${schemaName}.job
+            WHERE name = $1 AND id = ANY($2::uuid[]) AND state IN ('created', 'retry')`,
+          [name, ids],
+        ),
+      ) as { rows: { id: string }[] };
+      return new Set(rows.map((row) => row.id));
     },
     async work<T>(name: string, handler: JobHandler<T>, workOptions: WorkOptions = {}) {
       const spec = queue(name);

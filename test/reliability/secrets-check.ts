@@ -6,9 +6,10 @@ import { LOG_DIR, SECRETS_FILE } from './paths.ts';
 
 /**
  * Promise 6: no key, login token or password the suite created is anywhere in clear, neither
- * in the processes' logs nor in a dump of the database. Keys (`dpk_…`, `pk_…`) and login
- * tokens (`pls_…`) are found by their shape whoever created them; passwords, link tokens and
- * the like are registered by the tests that made them (figures.ts, recordSecrets).
+ * in the processes' logs nor in a dump of the database. Keys (`dpk_…`, `pk_…`), webhook
+ * signing secrets (`whsec_…`) and login tokens (`pls_…`) are found by their shape whoever
+ * created them; passwords, link tokens and the like are registered by the tests that made them
+ * (figures.ts, recordSecrets).
  *
  * DailyPlay session tokens are not in the registry: the DailyPlay API stores them as the random
  * UUIDs it returns (the spec's choice), so they are in the dump by design.
@@ -17,6 +18,8 @@ const SHAPES: readonly [string, RegExp][] = [
   ['DailyPlay key', /dpk_[0-9a-f]{40}/g],
   ['PlayerOS key', /pk_[0-9a-f]{48}/g],
   ['login token', /pls_[A-Za-z0-9_-]{43}/g],
+  // Webhook and connection signing secrets: stored sealed, shown once, never logged.
+  ['webhook secret', /whsec_[A-Za-z0-9+/]{32,}/g],
 ];
 
 /** Maximal runs of the characters secrets are made of: a registered secret is one of them. */

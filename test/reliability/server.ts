@@ -136,7 +136,15 @@ export async function startFleet(
   prefix: string,
   env: Record<string, string> = {},
 ): Promise<ServerProcess[]> {
-  return Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: size }, (_, i) => startServer(`${prefix}-${i + 1}`, { env })),
   );
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // The ones that did start would run their workers into the next files' tests: stop them.
+    await Promise.all(servers.map((server) => server.kill('SIGKILL')));
+    throw failed.reason;
+  }
+  return servers;
 }

@@ -25,6 +25,12 @@ const FINGERPRINT: readonly [table: string, where: string][] = [
   ['properties', 'org_id = $org'],
   ['property_api_keys', 'property_id in (select id from properties where org_id = $org)'],
   ['players', 'property_id in (select id from properties where org_id = $org)'],
+  ['player_activity', 'property_id in (select id from properties where org_id = $org)'],
+  ['webhook_endpoints', 'property_id in (select id from properties where org_id = $org)'],
+  ['connections', 'org_id = $org'],
+  ['stream_connections', 'org_id = $org'],
+  ['webhook_messages', 'org_id = $org'],
+  ['webhook_attempts', 'message_id in (select id from webhook_messages where org_id = $org)'],
 ];
 
 /** A digest of every row the tenant owns, per table. */

@@ -46,6 +46,7 @@ export const PARAMS: Readonly<Record<string, Rule>> = {
   game_ids: object('game'),
   'slots[].id': object('prizeSlot'),
   'slots[].voucher_set_id': object('prizeVoucherSet'),
+  connectionId: object('connection'),
   // On the play API the session token (or the organization's slug) is what the browser holds:
   // the caller's own, while the game, stream or stream slug asked for is the other tenant's.
   session_token: { kind: 'playToken', role: 'credential' },
@@ -56,6 +57,9 @@ export const PARAMS: Readonly<Record<string, Rule>> = {
   table: { constant: 'players' },
   slug: { omit: "the stream's own new slug, a value rather than a reference" },
   external_id: { omit: "the player's id in the caller's own CRM, free text" },
+  app_id: {
+    omit: "a Braze connection's app identifier at Braze, a setting rather than a reference",
+  },
   // properties.list documents org_id as a filter over the caller's own properties ("an
   // organization of someone else yields nothing", properties.test.ts), not as an address.
   'properties.list:query.org_id': filter('org'),
@@ -71,6 +75,14 @@ export const ID_OF_PATH: readonly [prefix: string, kind: Kind][] = [
   ['/api/functions/revoke-api-key', 'propertyKey'],
   ['/api/players/{id}', 'player'],
   ['/play/api/plays/{id}', 'play'],
+  ['/api/webhooks/{id}', 'webhook'],
+  ['/api/connections/{id}', 'connection'],
+];
+
+/** `messageId` names a message of the endpoint or connection of its path (longest prefix wins). */
+export const MESSAGE_OF_PATH: readonly [prefix: string, kind: Kind][] = [
+  ['/api/webhooks/{id}/messages/', 'webhookMessage'],
+  ['/api/connections/{id}/messages/', 'connectionMessage'],
 ];
 
 /** `token` names a different secret per operation. */
@@ -107,6 +119,12 @@ export const ALLOWLIST: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Where webhook endpoints and connections of the matrix deliver: loopback port 9 (discard), so
+ * nothing leaves the machine; the walls server allows private networks for it.
+ */
+export const HOOK_URL = 'http://127.0.0.1:9/walls';
+
+/**
  * Bodies the spec leaves open (rows of any table): the fields a request needs, by hand.
  * `slot(name, field)` puts the object the body parameter `name` maps to at `field`.
  */
@@ -121,6 +139,16 @@ export const BODY_OVERRIDES: Readonly<
   'players.update': () => [{ first_name: 'Walls' }],
   // `id` and `key_id` are aliases (id wins when both are sent): one variant group each.
   'propertyKeys.revoke': (slot) => [{ id: slot('id') }, { key_id: slot('id', 'key_id') }],
+  // The event type and URL must be real ones (a sample string is a 400), and an update must
+  // change something; `provider` decides which settings a connection needs.
+  'webhooks.create': () => [
+    { url: HOOK_URL, event_types: ['player.deleted'], description: 'Walls' },
+  ],
+  'webhooks.update': () => [{ description: 'Walls' }],
+  'connections.create': (slot) => [
+    { org_id: slot('org_id'), name: 'Walls', provider: 'webhook', url: HOOK_URL },
+  ],
+  'connections.update': (slot) => [{ org_id: slot('org_id'), name: 'Walls' }],
 };
 
 /** Filters the spec cannot name (`column.op=value`): the table routes' row filter. */
@@ -136,14 +164,16 @@ export const VALUES: Readonly<Record<string, () => unknown>> = {
   email: () => `walls-${randomBytes(5).toString('hex')}@example.test`,
   win_chance: () => 50,
   duration_ms: () => 1000,
+  // resend-failed refuses a time in the future.
+  since: () => new Date(Date.now() - 86_400_000).toISOString(),
 };
 
 /** Names that refer to an object: each must be mapped above, or the test fails. */
 export const ID_LIKE = /(^|_)(id|ids|uuid|token|slug)$|[a-z]Id$|^x-property-id$/;
 
 /**
- * The rule of a parameter of an operation on `path`: most specific key first, then `id` by
- * the path and `token` by the operation.
+ * The rule of a parameter of an operation on `path`: most specific key first, then `id` and
+ * `messageId` by the path and `token` by the operation.
  */
 export function ruleFor(
   operationId: string,
@@ -154,12 +184,14 @@ export function ruleFor(
   const direct =
     PARAMS[`${operationId}:${location}.${name}`] ?? PARAMS[`${location}.${name}`] ?? PARAMS[name];
   if (direct) return direct;
-  if (name === 'id') {
-    const match = ID_OF_PATH.filter(([prefix]) => path.startsWith(prefix)).sort(
-      (a, b) => b[0].length - a[0].length,
-    )[0];
+  const byPath = (table: readonly [string, Kind][]) => {
+    const match = table
+      .filter(([prefix]) => path.startsWith(prefix))
+      .sort((a, b) => b[0].length - a[0].length)[0];
     return match ? object(match[1]) : undefined;
-  }
+  };
+  if (name === 'id') return byPath(ID_OF_PATH);
+  if (name === 'messageId') return byPath(MESSAGE_OF_PATH);
   if (name === 'token') {
     const kind = TOKEN_OF[operationId];
     return kind ? object(kind) : undefined;

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createApiKey } from '../../src/modules/api-keys/index.ts';
+import { createConnection, linkConnection } from '../../src/modules/connections/index.ts';
 import { createGame } from '../../src/modules/games/index.ts';
 import {
   createOrganization,
@@ -15,10 +16,12 @@ import { createPropertyKey, type PropertyScope } from '../../src/modules/propert
 import { createStream } from '../../src/modules/streams/index.ts';
 import { createUser, login } from '../../src/modules/users/index.ts';
 import { createVoucherSet, generateVoucherCodes } from '../../src/modules/vouchers/index.ts';
+import { createEndpoint } from '../../src/modules/webhooks/index.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
 import { inviteWithToken } from '../security/route-seed.ts';
 import { recordSecrets } from './figures.ts';
+import { HOOK_URL } from './walls-rules.ts';
 
 /**
  * Every kind of tenant object a route can name. The matrix (walls-matrix.ts) fills a
@@ -45,6 +48,10 @@ export const KINDS = [
   'player',
   'rowPlayer',
   'playerKey',
+  'webhook',
+  'webhookMessage',
+  'connection',
+  'connectionMessage',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 export type Objects = Readonly<Record<Kind, string | number>>;
@@ -121,13 +128,57 @@ async function invite(
   return invitation;
 }
 
+/** A message id as the delivery service issues them (`msg_` + 32 hex). */
+const messageId = () => `msg_${randomBytes(16).toString('hex')}`;
+
+/**
+ * A delivered message of a webhook endpoint or a connection, written directly (only delivery
+ * makes them). Delivered, so a replay is accepted (a queued one is 409) and no worker touches it
+ * before; its payload is a whole envelope, so the replay the positive control queues can be sent.
+ */
+async function deliveredMessage(
+  h: Harness,
+  orgId: number,
+  target:
+    | { property_id: string; endpoint_id: string }
+    | { property_id: null; connection_id: number; event_id: string },
+  eventType: string,
+  data: Record<string, unknown>,
+): Promise<string> {
+  const id = messageId();
+  const envelope = {
+    id: 'event_id' in target ? target.event_id : randomUUID(),
+    type: eventType,
+    version: 1,
+    occurred_at: new Date().toISOString(),
+    org_id: orgId,
+    property_id: target.property_id,
+    data,
+  };
+  await h.deps.database.db
+    .insertInto('webhook_messages')
+    .values({
+      id,
+      org_id: orgId,
+      ...target,
+      event_type: eventType,
+      payload: JSON.stringify(envelope),
+      status: 'delivered',
+      next_attempt_at: null,
+    })
+    .execute();
+  return id;
+}
+
 /**
  * A complete tenant, through the services (and the in-process API where no service is
  * exported): an organization on the Business tier with a member of every role (and one more
  * member to be the object of member routes), three DailyPlay keys (one to use, one scoped to a
  * game, one to be the object of key routes), games, a stream, voucher sets, prize slots,
  * sessions, a play, two invitations, a property with read, write and read+write pk_ keys plus
- * one more to be revoked, and players. Names carry the tenant's marker.
+ * one more to be revoked, players, a webhook endpoint of the property and a connection of the
+ * organization (linked to the stream), each with a delivered message. Names carry the tenant's
+ * marker.
  */
 export async function seedTenant(h: Harness, label: string): Promise<WallTenant> {
   const marker = `walls${label}${randomBytes(4).toString('hex')}`;
@@ -218,6 +269,36 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
     first_name: marker,
   });
 
+  // Outbound webhooks. The endpoint listens to player.deleted only, and the connection fires on
+  // play_complete only: nothing the seed or the matrix does, so the server's events dispatcher
+  // adds no message to them between the two fingerprints. Their URL is never reached (port 9).
+  const { endpoint } = await createEndpoint(
+    h.deps,
+    { id: property.id, orgId: org.id },
+    { url: HOOK_URL, event_types: ['player.deleted'], description: `Hook ${marker}` },
+  );
+  const webhookMessage = await deliveredMessage(
+    h,
+    org.id,
+    { property_id: property.id, endpoint_id: endpoint.id },
+    'webhook.test',
+    { endpoint_id: endpoint.id, message: 'A test message from PlayLoop' },
+  );
+  const { connection } = await createConnection(h.deps, actor, org.id, {
+    name: `Connection ${marker}`,
+    provider: 'webhook',
+    url: HOOK_URL,
+  });
+  // Linked, so unlinking has a link to remove.
+  await linkConnection(h.deps, actor, org.id, stream.id, connection.id, ['play_complete']);
+  const connectionMessage = await deliveredMessage(
+    h,
+    org.id,
+    { property_id: null, connection_id: connection.id, event_id: randomUUID() },
+    'play.completed',
+    { game_id: game.id, stream_id: stream.id, play_id: play },
+  );
+
   const credentials: Credential[] = [
     ...ROLES.map((role) => ({
       name: `user ${role}`,
@@ -267,6 +348,10 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
       rowPlayer: rowPlayer.id,
       // Seeded with a casino id, so never null here.
       playerKey: player.player_id!,
+      webhook: endpoint.id,
+      webhookMessage,
+      connection: connection.id,
+      connectionMessage,
     },
     userIds: [...everyone.map((user) => user.id), inviteeLogin.user.id],
     privateStrings: [marker, ...everyone.map((user) => user.email), inviteeEmail],
@@ -297,5 +382,9 @@ export function ghostObjects(): Objects {
     player: randomUUID(),
     rowPlayer: randomUUID(),
     playerKey: 'walls-ghost-player',
+    webhook: randomUUID(),
+    webhookMessage: messageId(),
+    connection: int(10),
+    connectionMessage: messageId(),
   };
 }

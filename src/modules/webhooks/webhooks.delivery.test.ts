@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../lib/clock.ts';
@@ -6,7 +6,8 @@ import { createEventDispatcher, EventConsumers } from '../events/events.dispatch
 import { makePropertyTenant, type PropertyTenant } from '../../../test/factories.ts';
 import { createHarness, expectError, type Harness, json } from '../../../test/harness.ts';
 import { type Receiver, startReceiver } from '../../../test/webhook-receiver.ts';
-import { deliverDue, webhookFanout } from './index.ts';
+import { attemptJobId, deliverDue, sweepOverdue, webhookFanout } from './index.ts';
+import { sql } from 'kysely';
 import { RETRY_DELAYS_MS } from './webhooks.schedule.ts';
 
 // PlayerOS webhook delivery end to end, on a simulated clock: a player change → its event →
@@ -448,5 +449,57 @@ describe('webhook delivery', () => {
       }),
     ).data;
     expect(detail.attempts_log[0]).toMatchObject({ error_kind: 'refused_url' });
+  });
+
+  it('re-sends only the jobs that were lost, once a minute', async () => {
+    const t = await makePropertyTenant(h);
+    const endpoint = await createEndpoint(t);
+    await addPlayer(t);
+    await dispatch(t);
+    const [message] = await messages(t, endpoint.id);
+    const row = await h.deps.database.db
+      .selectFrom('webhook_messages')
+      .select(['id', 'attempts', 'next_attempt_at'])
+      .where('id', '=', message!.id)
+      .executeTakeFirstOrThrow();
+    clock.advance(60 * SECOND);
+    // Its job still waits in the queue (no worker here): nothing to re-send.
+    expect(await sweepOverdue(h.deps, { orgId: t.org.id })).toBe(0);
+    // The job is gone (as if its worker died after taking it): re-sent, once this minute.
+    await sql`UPDATE pgboss.job SET state = 'active'
+               WHERE name = 'webhooks.deliver' AND id = ${attemptJobId({ ...row, next_attempt_at: row.next_attempt_at! })}::uuid`.execute(
+      h.deps.database.db,
+    );
+    expect(await sweepOverdue(h.deps, { orgId: t.org.id })).toBe(1);
+    expect(await sweepOverdue(h.deps, { orgId: t.org.id })).toBe(0);
+    expect(await deliverDue(h.deps, { orgId: t.org.id })).toEqual(['delivered']);
+    expect(await sweepOverdue(h.deps, { orgId: t.org.id })).toBe(0);
+  });
+
+  it('records a message that cannot be built as a failed attempt, without retrying', async () => {
+    const t = await makePropertyTenant(h);
+    const endpoint = await createEndpoint(t);
+    const id = `msg_${randomBytes(16).toString('hex')}`;
+    await h.deps.database.db
+      .insertInto('webhook_messages')
+      .values({
+        id,
+        org_id: t.org.id,
+        property_id: t.property.id,
+        endpoint_id: endpoint.id,
+        event_type: 'player.created',
+        payload: JSON.stringify({ not: 'an envelope' }),
+        status: 'pending',
+        next_attempt_at: clock.now(),
+      })
+      .execute();
+    expect(await deliverDue(h.deps, { orgId: t.org.id })).toEqual(['failed']);
+    const attempt = await h.deps.database.db
+      .selectFrom('webhook_attempts')
+      .select(['error_kind', 'error'])
+      .where('message_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(attempt.error_kind).toBe('unsendable');
+    expect(receiver.received).toHaveLength(0);
   });
 });

@@ -125,18 +125,36 @@ export function webhookFanout(deps: Deps): EventConsumer {
   };
 }
 
-/** Sends queued jobs for messages whose own job was lost; answers how many it re-sent. */
-export async function sweepOverdue(deps: Deps, limit = 500): Promise<number> {
+/**
+ * Sends a job again for each message due for OVERDUE_AFTER_MS whose lease is free and whose own
+ * job no longer waits in the queue: its job was lost, ran before its time, or died with its
+ * worker (taken, then the lease ran out). A message whose job still waits behind a backlog is
+ * left to it. Answers how many it re-sent.
+ */
+export async function sweepOverdue(
+  deps: Deps,
+  options: { limit?: number; orgId?: number } = {},
+): Promise<number> {
   const now = deps.clock.now();
   const overdue = await overdueMessages(
     deps.database.db,
     new Date(now.getTime() - OVERDUE_AFTER_MS),
     now,
-    limit,
+    options.limit ?? 500,
+    options.orgId,
   );
-  // One re-send per message and minute at most: the salt changes every minute.
-  await enqueueAttempts(deps, overdue, undefined, `sweep:${Math.floor(now.getTime() / 60_000)}`);
-  return overdue.length;
+  // Its own job, or one this sweeper sent it this minute or the last (one a minute at most).
+  const minute = Math.floor(now.getTime() / 60_000);
+  const salts = ['', `sweep:${minute}`, `sweep:${minute - 1}`];
+  const waiting = await deps.jobs.waiting(
+    DELIVER_QUEUE,
+    overdue.flatMap((message) => salts.map((salt) => attemptJobId(message, salt))),
+  );
+  const lost = overdue.filter(
+    (message) => !salts.some((salt) => waiting.has(attemptJobId(message, salt))),
+  );
+  await enqueueAttempts(deps, lost, undefined, salts[1]);
+  return lost.length;
 }
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'skipped';
@@ -206,7 +224,14 @@ export async function deliverMessage(deps: Deps, messageId: string): Promise<Del
     await failWithoutAttempt(db, message.id, attemptedAt);
     return 'skipped';
   }
-  const built = await buildRequest(deps, target, message);
+  // A message that cannot be built (a stored payload that is not an envelope, a secret sealed
+  // under another key) is a failed attempt on the record, not a job thrown back to the queue.
+  const built: BuiltRequest = await buildRequest(deps, target, message).catch((error: unknown) => ({
+    request: null,
+    httpsOnly: false,
+    url: '',
+    reason: `could not build the request: ${error instanceof Error ? error.message : String(error)}`,
+  }));
   const result: DeliveryResult = built.request
     ? await deps.webhookSender.send(built.request, { httpsOnly: built.httpsOnly })
     : {
