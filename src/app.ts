@@ -30,11 +30,13 @@ import {
 } from './modules/organizations/index.ts';
 import { playerRoutes } from './modules/players/index.ts';
 import { playRoutes } from './modules/plays/index.ts';
+import { privacyRoutes } from './modules/privacy/index.ts';
 import { prizeRoutes } from './modules/prizes/index.ts';
 import { propertyRoutes } from './modules/properties/index.ts';
 import { propertyKeyRoutes } from './modules/property-keys/index.ts';
 import { sessionRoutes } from './modules/sessions/index.ts';
 import { streamRoutes } from './modules/streams/index.ts';
+import { complianceRoutes, inboundSmsRoutes } from './modules/compliance/index.ts';
 import { webhookRoutes } from './modules/webhooks/index.ts';
 import { tableRoutes } from './modules/tables/index.ts';
 import { authRoutes } from './modules/users/index.ts';
@@ -130,7 +132,10 @@ export async function buildApp(deps: Deps): Promise<App> {
   propertyRoutes(app, deps);
   propertyKeyRoutes(app, deps);
   playerRoutes(app, deps);
+  privacyRoutes(app, deps);
   webhookRoutes(app, deps);
+  complianceRoutes(app, deps);
+  inboundSmsRoutes(app, deps);
   connectionRoutes(app, deps);
   connectionLogRoutes(app, deps);
   connectionLinkRoutes(app, deps);

@@ -427,6 +427,124 @@ export interface InstallSettingsTable {
   created_at: CreatedAt;
 }
 
+export type Channel = 'sms' | 'email' | 'voice' | 'push';
+export type Purpose = 'marketing' | 'informational' | 'transactional';
+
+/** Migration 20261207120000: consent records, append-only. */
+export interface ConsentsTable {
+  property_id: string;
+  id: Generated<string>;
+  player_id: string | null;
+  channel: Channel;
+  address: string;
+  action: 'grant' | 'revoke';
+  consent_type: 'pec' | 'pewc' | 'email_opt_in' | null;
+  purpose: Purpose | null;
+  program: string | null;
+  captured_at: Timestamp;
+  source: ColumnType<Record<string, unknown>, string | undefined, never>;
+  disclosure_version: string | null;
+  esign_disclosure_shown: boolean | null;
+  evidence: ColumnType<unknown, string | null, never>;
+  recorded_at: CreatedAt;
+}
+
+export interface SubscriptionGroupsTable {
+  property_id: string;
+  id: Generated<string>;
+  name: string;
+  channel: Channel;
+  purpose: Purpose;
+  created_at: CreatedAt;
+}
+
+export interface SubscriptionMembersTable {
+  property_id: string;
+  group_id: string;
+  player_id: string;
+  subscribed: boolean;
+  changed_at: Defaulted;
+}
+
+export interface SuppressionsTable {
+  property_id: string;
+  hash: string;
+  reason: 'erased' | 'self_excluded' | 'do_not_contact';
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ComplianceSettingsTable {
+  property_id: string;
+  minimum_age: Generated<number>;
+  cap_sms_per_day: number | null;
+  cap_email_per_day: number | null;
+  cap_total_per_day: number | null;
+  postal_address: string | null;
+  unsubscribe_url: string | null;
+  sms_program_name: string | null;
+  sms_help_text: string | null;
+  /** Sealed. */
+  sms_auth_token: string | null;
+  updated_at: Defaulted;
+}
+
+export interface InboundMessagesTable {
+  property_id: string;
+  id: Generated<string>;
+  from_address: string;
+  to_address: string;
+  body: string;
+  intent: 'opt_out' | 'opt_in' | 'help' | 'review' | 'none';
+  message_sid: string | null;
+  received_at: Defaulted;
+  reviewed_at: Timestamp | null;
+}
+
+export interface ContactLogTable {
+  property_id: string;
+  id: Generated<number>;
+  player_id: string | null;
+  channel: Channel;
+  address: string;
+  purpose: Purpose;
+  kind: string;
+  sent_at: Timestamp;
+}
+
+export interface ComplianceDecisionsTable {
+  property_id: string;
+  id: Generated<string>;
+  player_id: string | null;
+  channel: string;
+  address: string | null;
+  purpose: string;
+  program: string | null;
+  send_at: Timestamp;
+  outcome: 'allow' | 'skip';
+  reasons: string[];
+  next_allowed_at: Timestamp | null;
+  requested_by: string;
+  decided_at: Defaulted;
+}
+
+/** Migration 20261207130000: GDPR / CCPA requests (src/modules/privacy). */
+export interface PrivacyRequestsTable {
+  property_id: string;
+  id: Generated<string>;
+  type: 'export' | 'delete';
+  player_id: string | null;
+  subject_hash: string;
+  regime: 'gdpr' | 'ccpa';
+  status: 'received' | 'completed' | 'failed';
+  note: string | null;
+  received_at: Timestamp;
+  deadline: Timestamp;
+  extended_until: Timestamp | null;
+  completed_at: Timestamp | null;
+  completion: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -461,4 +579,13 @@ export interface DB {
   webhook_messages: WebhookMessagesTable;
   webhook_attempts: WebhookAttemptsTable;
   install_settings: InstallSettingsTable;
+  consents: ConsentsTable;
+  subscription_groups: SubscriptionGroupsTable;
+  subscription_members: SubscriptionMembersTable;
+  suppressions: SuppressionsTable;
+  compliance_settings: ComplianceSettingsTable;
+  contact_log: ContactLogTable;
+  compliance_decisions: ComplianceDecisionsTable;
+  inbound_messages: InboundMessagesTable;
+  privacy_requests: PrivacyRequestsTable;
 }

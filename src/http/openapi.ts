@@ -128,6 +128,11 @@ export async function registerOpenApi(
           description:
             "DailyPlay connections: an organization's outbound integrations (Webhook, Custom, Zapier, Braze, Segment), their links to streams and their delivery log",
         },
+        {
+          name: 'Compliance',
+          description:
+            'Consent records and the pre-send check (TCPA quiet hours and state rules, caps, self-exclusion, suppression)',
+        },
         { name: 'System', description: 'Health and readiness' },
         {
           name: 'Events',

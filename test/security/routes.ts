@@ -64,6 +64,7 @@ const propertyKeys = ownerList(
   (t) => `/api/functions/list-api-keys?property_id=${t.objects.property}`,
 );
 const players = propertyList('/api/players?order=id.asc');
+const privacyRequests = propertyList('/api/functions/privacy-requests');
 
 const email = () => `${unique('sec')}@example.test`;
 const password = () => `pw-${randomBytes(8).toString('hex')}`;
@@ -895,6 +896,85 @@ export const ROUTES: readonly RouteSpec[] = [
     tenant: { exempt: 'the signed draw token is the only credential and names its own draw' },
   },
 
+  // --- PlayerOS compliance: consent records and the pre-send check -------------------------
+  {
+    operationId: 'compliance.recordConsent',
+    method: 'POST',
+    path: '/api/functions/record-consent',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/functions/record-consent',
+      payload: {
+        player_id: o.player,
+        channel: 'email',
+        address: 'consent@example.test',
+        consent_type: 'email_opt_in',
+        purpose: 'marketing',
+      },
+    }),
+    tenant: ['property', 'player'],
+    ids: ['property'],
+    looseFields: ['evidence'],
+  },
+  {
+    operationId: 'compliance.check',
+    method: 'POST',
+    path: '/api/functions/tcpa-check',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({
+      url: '/api/functions/tcpa-check',
+      payload: {
+        channel: 'email',
+        purpose: 'transactional',
+        recipients: [{ email: 'check@example.test' }],
+      },
+    }),
+    tenant: ['property'],
+  },
+
+  {
+    operationId: 'compliance.settings',
+    method: 'GET',
+    path: '/api/functions/compliance-settings',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/functions/compliance-settings' }),
+    tenant: ['property'],
+  },
+  {
+    operationId: 'compliance.updateSettings',
+    method: 'PATCH',
+    path: '/api/functions/compliance-settings',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({
+      url: '/api/functions/compliance-settings',
+      payload: { postal_address: '1 Casino Way, Las Vegas, NV 89109' },
+    }),
+    tenant: ['property'],
+    state: propertyList('/api/functions/compliance-settings'),
+  },
+  {
+    operationId: 'compliance.inboundSms',
+    method: 'POST',
+    path: '/api/sms/inbound/{propertyId}',
+    area: 'integrations',
+    auth: {
+      kind: 'public',
+      reason:
+        "the carrier's X-Twilio-Signature under the property's stored auth token is the credential",
+    },
+    request: (o) => ({
+      url: `/api/sms/inbound/${o.property}`,
+      payload: { From: '+12125550100', Body: 'STOP' },
+    }),
+    tenant: {
+      exempt: 'unsigned requests are 403 for every property alike (compliance.inbound.test.ts)',
+    },
+  },
+
   // --- PlayerOS webhook endpoints and their delivery log -----------------------------------
   {
     operationId: 'webhooks.list',
@@ -1059,6 +1139,46 @@ export const ROUTES: readonly RouteSpec[] = [
     }),
     tenant: ['property'],
     state: players,
+  },
+  {
+    operationId: 'privacyRequests.export',
+    method: 'POST',
+    path: '/api/functions/export-player-data',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/functions/export-player-data',
+      payload: { player_id: o.player },
+    }),
+    // As players.get: player_id takes PlayLoop's uuid or the casino's id, so only the tenant
+    // case is a 404.
+    ids: ['property'],
+    tenant: ['property', 'player'],
+    state: privacyRequests,
+  },
+  {
+    operationId: 'privacyRequests.delete',
+    method: 'POST',
+    path: '/api/functions/delete-player-data',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/functions/delete-player-data',
+      payload: { player_id: o.player },
+    }),
+    ids: ['property'],
+    tenant: ['property', 'player'],
+    fresh: ['player'],
+    state: players,
+  },
+  {
+    operationId: 'privacyRequests.list',
+    method: 'GET',
+    path: '/api/functions/privacy-requests',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/functions/privacy-requests?limit=5' }),
+    tenant: ['property'],
   },
   {
     operationId: 'tables.list',

@@ -8,3 +8,27 @@ export {
   US_TIME_ZONES,
 } from './compliance.quiet-hours.ts';
 export { FEDERAL_RULE, STATE_RULES, type StateRule, strictestRule } from './compliance.states.ts';
+export {
+  CONSENT_TABLE,
+  type ConsentInput,
+  DECISION_TABLE,
+  listConsents,
+  listDecisions,
+  MAX_CONSENT_BATCH,
+  normalizeAddress,
+  recordConsents,
+} from './compliance.consents.ts';
+export {
+  checkRecipients,
+  type CheckRequest,
+  type Decision,
+  MAX_RECIPIENTS,
+} from './compliance.check.ts';
+export {
+  suppressionHash,
+  suppressionHashes,
+  type SuppressionKind,
+} from './compliance.suppression.ts';
+export { complianceRoutes } from './compliance.routes.ts';
+export { inboundSmsRoutes } from './compliance.inbound.routes.ts';
+export { twilioSignature } from './compliance.inbound.ts';

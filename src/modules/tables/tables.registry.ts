@@ -1,4 +1,13 @@
 import type { Deps } from '../../deps.ts';
+import { AppError } from '../../lib/errors.ts';
+import {
+  CONSENT_TABLE,
+  type ConsentInput,
+  DECISION_TABLE,
+  listConsents,
+  listDecisions,
+  recordConsents,
+} from '../compliance/index.ts';
 import type { RawQuery, TableSpec } from '../../lib/postgrest-filter.ts';
 import type { Row, TableResult } from '../../lib/table-query.ts';
 import {
@@ -43,7 +52,43 @@ export const EXPOSED_TABLES: ReadonlyMap<string, ExposedTable> = new Map<string,
       remove: deletePlayersWhere,
     },
   ],
+  [
+    'consents',
+    {
+      spec: CONSENT_TABLE,
+      list: listConsents,
+      // The same as POST /api/functions/record-consent.
+      insert: async (deps, propertyId, body) => {
+        const rows = await recordConsents(
+          deps,
+          { id: propertyId },
+          (Array.isArray(body) ? body : [body]) as ConsentInput[],
+        );
+        return Array.isArray(body) ? rows.map((row) => ({ ...row })) : { ...rows[0] };
+      },
+      update: () => appendOnly('consents'),
+      remove: () => appendOnly('consents'),
+    },
+  ],
+  [
+    'compliance_decisions',
+    {
+      spec: DECISION_TABLE,
+      list: listDecisions,
+      insert: () => appendOnly('compliance_decisions'),
+      update: () => appendOnly('compliance_decisions'),
+      remove: () => appendOnly('compliance_decisions'),
+    },
+  ],
 ]);
+
+/** Records of what happened are never changed through the table API. */
+function appendOnly(table: string): never {
+  throw new AppError(
+    'validation_failed',
+    `${table} is append-only: record a revocation (POST /api/functions/record-consent) instead of changing or deleting`,
+  );
+}
 
 export const TABLE_NAMES = [...EXPOSED_TABLES.keys()];
 

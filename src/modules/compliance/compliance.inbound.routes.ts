@@ -1,0 +1,63 @@
+import { Type } from 'typebox';
+import type { Deps } from '../../deps.ts';
+import { AppError } from '../../lib/errors.ts';
+import { errorResponses } from '../../http/schemas.ts';
+import type { App } from '../../http/types.ts';
+import { receiveSms } from './compliance.inbound.ts';
+
+const FORM = 'application/x-www-form-urlencoded';
+const INBOUND_LIMIT_BYTES = 16 * 1024;
+
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The carrier's inbound SMS webhook (Twilio's form post), answered in TwiML. */
+export function inboundSmsRoutes(app: App, deps: Deps): void {
+  void app.register((scoped: App, _options, done) => {
+    scoped.addContentTypeParser(
+      FORM,
+      { parseAs: 'string', bodyLimit: INBOUND_LIMIT_BYTES },
+      (_request, body, parsed) => {
+        const params: Record<string, string> = {};
+        for (const [key, value] of new URLSearchParams(String(body))) params[key] = value;
+        parsed(null, params);
+      },
+    );
+    scoped.post(
+      '/api/sms/inbound/:propertyId',
+      {
+        bodyLimit: INBOUND_LIMIT_BYTES,
+        schema: {
+          operationId: 'compliance.inboundSms',
+          summary: 'Inbound SMS (carrier webhook)',
+          description:
+            "Point the SMS number's incoming-message webhook here (Twilio: `POST`, form fields `From`, `To`, `Body`, `MessageSid`). Requests must carry Twilio's `X-Twilio-Signature` over `PUBLIC_URL` + this path, made with the auth token stored in the property's compliance settings (403 otherwise). " +
+            'STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, OPT OUT (the whole message, any case, surrounding spaces and punctuation ignored) revoke every SMS consent of the number at once and are answered with one confirmation; START, YES, UNSTOP restore the consent held before; HELP and INFO get the help text; other text that reads like an opt-out is kept for review. Answers TwiML.',
+          tags: ['Compliance'],
+          params: Type.Object({ propertyId: Type.String({ maxLength: 64 }) }),
+          body: Type.Record(Type.String(), Type.String()),
+          response: {
+            200: Type.String({ description: 'TwiML (`text/xml`)' }),
+            ...errorResponses(400, 403, 413, 415),
+          },
+        },
+      },
+      async (request, reply) => {
+        if (!request.headers['content-type']?.startsWith(FORM)) {
+          throw new AppError('unsupported_media_type', `Content-Type must be ${FORM}`);
+        }
+        const signature = request.headers['x-twilio-signature'];
+        const result = await receiveSms(deps, {
+          propertyId: request.params.propertyId,
+          url: `${deps.config.publicUrl.replace(/\/$/, '')}${request.url}`,
+          params: request.body,
+          signature: typeof signature === 'string' ? signature : undefined,
+        });
+        const message = result.reply ? `<Message>${escapeXml(result.reply)}</Message>` : '';
+        return reply
+          .type('text/xml')
+          .send(`<?xml version="1.0" encoding="UTF-8"?><Response>${message}</Response>`);
+      },
+    );
+    done();
+  });
+}
