@@ -22,6 +22,8 @@ export const DATABASE_URL = envUrl('BENCH_DATABASE_URL');
 export const REDIS_URL = envUrl('BENCH_REDIS_URL');
 /** BENCH_WEBHOOKS=0 leaves the webhook rows (PostgreSQL) out. */
 export const WEBHOOKS = envInt('BENCH_WEBHOOKS', 1, 0, 1) === 1;
+/** BENCH_COMPLIANCE=0 leaves the pre-send check row (PostgreSQL) out. */
+export const COMPLIANCE = envInt('BENCH_COMPLIANCE', 1, 0, 1) === 1;
 /** Players seeded per target for the players rows; 0 leaves the players rows out. */
 export const PLAYERS = envInt('BENCH_PLAYERS', 1_000_000, 0, 10_000_000);
 // Sessions: two targets, three operations, a measured and a warm-up run of HTTP and of the
@@ -36,7 +38,8 @@ export const TIMEOUT_SECONDS = envInt(
     (PLAYERS > 0
       ? 180 + 600 * Math.ceil(PLAYERS / 1_000_000) + 12 * (SECONDS + WARMUP_SECONDS)
       : 0) +
-    (WEBHOOKS ? 900 : 0),
+    (WEBHOOKS ? 900 : 0) +
+    (COMPLIANCE ? 600 : 0),
   10,
   86_400,
 );

@@ -5,6 +5,7 @@ import type { PgbenchResult } from './pgbench.ts';
 import type { PlayerOperation } from './players.ts';
 import type { RawResult } from './raw.ts';
 import type { WebhooksBench } from './webhooks-bench.ts';
+import type { ComplianceBench } from './compliance-bench.ts';
 
 export type Ceiling =
   | { kind: 'pgbench'; perSec: number; avgMs: number; p95Ms: number; result: PgbenchResult }
@@ -34,6 +35,8 @@ export interface TargetReport {
   players?: PlayersReport;
   /** Issue 11's webhook rows (PostgreSQL only). */
   webhooks?: WebhooksBench;
+  /** Issue 12's pre-send check row (PostgreSQL only). */
+  compliance?: ComplianceBench;
 }
 
 export interface Report {

@@ -18,6 +18,7 @@ import {
   TIMEOUT_SECONDS,
   WARMUP_SECONDS,
   WEBHOOKS,
+  COMPLIANCE,
 } from './options.ts';
 import { pgbenchScripts, runPgbench } from './pgbench.ts';
 import {
@@ -41,6 +42,7 @@ import {
 } from './seed.ts';
 import { type RunningServer, startServer } from './server.ts';
 import { benchWebhooksPostgres, formatWebhooks } from './webhooks-bench.ts';
+import { benchCompliancePostgres, formatCompliance } from './compliance-bench.ts';
 
 const BENCH_DATABASE = 'playloop_bench';
 
@@ -135,6 +137,7 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
     const webhooks = WEBHOOKS
       ? await benchWebhooksPostgres(url, server, database, seed)
       : undefined;
+    const compliance = COMPLIANCE ? await benchCompliancePostgres(url, database, seed) : undefined;
     const poolSize = process.env.DB_POOL_SIZE || '10 (default)';
     return {
       target: 'postgres',
@@ -144,6 +147,7 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
       rows,
       ...(players && { players: playersReport(players) }),
       ...(webhooks && { webhooks }),
+      ...(compliance && { compliance }),
     };
   } finally {
     await server?.stop();
@@ -251,6 +255,7 @@ async function main(): Promise<number> {
   for (const target of report.targets) {
     out.push(formatTable(target), '');
     if (target.webhooks) out.push(formatWebhooks(target.webhooks), '');
+    if (target.compliance) out.push(formatCompliance(target.compliance), '');
   }
   out.push(
     `${CONNECTIONS} connections, ${SECONDS} s per run, ${SEEDED_SESSIONS} seeded sessions, ` +

@@ -31,6 +31,15 @@ const FINGERPRINT: readonly [table: string, where: string][] = [
   ['stream_connections', 'org_id = $org'],
   ['webhook_messages', 'org_id = $org'],
   ['webhook_attempts', 'message_id in (select id from webhook_messages where org_id = $org)'],
+  ['consents', 'property_id in (select id from properties where org_id = $org)'],
+  ['compliance_decisions', 'property_id in (select id from properties where org_id = $org)'],
+  ['compliance_settings', 'property_id in (select id from properties where org_id = $org)'],
+  ['inbound_messages', 'property_id in (select id from properties where org_id = $org)'],
+  ['suppressions', 'property_id in (select id from properties where org_id = $org)'],
+  ['privacy_requests', 'property_id in (select id from properties where org_id = $org)'],
+  ['contact_log', 'property_id in (select id from properties where org_id = $org)'],
+  ['subscription_groups', 'property_id in (select id from properties where org_id = $org)'],
+  ['subscription_members', 'property_id in (select id from properties where org_id = $org)'],
 ];
 
 /** A digest of every row the tenant owns, per table. */

@@ -53,12 +53,28 @@ export const PARAMS: Readonly<Record<string, Rule>> = {
   org_slug: { kind: 'orgSlug', role: 'credential' },
   stream_slug: object('streamSlug'),
   player_id: { kind: 'playerKey', role: 'scoped' },
+  // Consent, export and erasure take PlayLoop's uuid or the casino's id; the uuid is the one
+  // that names an object (B's player in A's property is 404, like a never-issued uuid).
+  'compliance.recordConsent:body.player_id': object('player'),
+  'compliance.recordConsent:body.consents[].player_id': object('player'),
+  'privacyRequests.export:body.player_id': object('player'),
+  // Erasure uses its player up: a player of its own, so the positive control's erasure leaves
+  // the player every other route names.
+  'privacyRequests.delete:body.player_id': object('erasablePlayer'),
+  // The pre-send check answers every recipient (an unknown one is `unknown_player`, 200) and a
+  // group only narrows membership inside the caller's own property (a foreign or unknown group is
+  // `not_in_group`): both act on A's tenant alone, like players' player_id.
+  'compliance.check:body.recipients[].player_id': { kind: 'playerKey', role: 'scoped' },
+  subscription_group_id: { kind: 'subscriptionGroup', role: 'scoped' },
   // The `/api/{table}` name is not a tenant object: every table exists in every property.
   table: { constant: 'players' },
   slug: { omit: "the stream's own new slug, a value rather than a reference" },
   external_id: { omit: "the player's id in the caller's own CRM, free text" },
   app_id: {
     omit: "a Braze connection's app identifier at Braze, a setting rather than a reference",
+  },
+  sms_auth_token: {
+    omit: "the property's own SMS carrier auth token (write-only), a secret value, not a reference",
   },
   // properties.list documents org_id as a filter over the caller's own properties ("an
   // organization of someone else yields nothing", properties.test.ts), not as an address.
@@ -116,6 +132,11 @@ export const ALLOWLIST: Readonly<Record<string, string>> = {
   validateSession: 'public by the DailyPlay spec: the session token is the only credential',
   consumeSession: 'public by the DailyPlay spec: the session token is the only credential',
   'plays.claim': 'the signed draw token is the only credential and names its own draw',
+  'compliance.inboundSms':
+    "public carrier webhook (Twilio form post): the X-Twilio-Signature under the property's " +
+    'stored auth token is the only credential, and an unsigned or wrongly signed post is 403 for ' +
+    'every property alike (compliance.inbound.test.ts); there is no tenant-A credential to aim ' +
+    "at tenant B's property with",
 };
 
 /**
@@ -123,6 +144,8 @@ export const ALLOWLIST: Readonly<Record<string, string>> = {
  * nothing leaves the machine; the walls server allows private networks for it.
  */
 export const HOOK_URL = 'http://127.0.0.1:9/walls';
+
+const CONSENT = { channel: 'email', consent_type: 'email_opt_in', purpose: 'marketing' };
 
 /**
  * Bodies the spec leaves open (rows of any table): the fields a request needs, by hand.
@@ -149,6 +172,20 @@ export const BODY_OVERRIDES: Readonly<
     { org_id: slot('org_id'), name: 'Walls', provider: 'webhook', url: HOOK_URL },
   ],
   'connections.update': (slot) => [{ org_id: slot('org_id'), name: 'Walls' }],
+  // The address defaults to the player's (seeded with an email); one consent, then a batch.
+  'compliance.recordConsent': (slot) => [
+    { player_id: slot('player_id'), ...CONSENT },
+    { consents: [{ player_id: slot('consents[].player_id'), ...CONSENT }] },
+  ],
+  'compliance.check': (slot) => [
+    {
+      channel: 'email',
+      purpose: 'transactional',
+      subscription_group_id: slot('subscription_group_id'),
+      recipients: [{ player_id: slot('recipients[].player_id') }],
+    },
+  ],
+  'compliance.updateSettings': () => [{ postal_address: '1 Casino Way, Las Vegas, NV 89109' }],
 };
 
 /** Filters the spec cannot name (`column.op=value`): the table routes' row filter. */

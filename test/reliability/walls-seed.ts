@@ -52,6 +52,8 @@ export const KINDS = [
   'webhookMessage',
   'connection',
   'connectionMessage',
+  'erasablePlayer',
+  'subscriptionGroup',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 export type Objects = Readonly<Record<Kind, string | number>>;
@@ -171,14 +173,69 @@ async function deliveredMessage(
 }
 
 /**
+ * Compliance rows of a property, so the fingerprint has something of each to watch: a
+ * subscription group (written directly: no route makes them) with the player in it, a consent
+ * and a pre-send decision (through the API, with the property's read+write key).
+ */
+async function seedCompliance(
+  h: Harness,
+  propertyId: string,
+  playerId: string,
+  pkKeys: readonly { scopes: readonly PropertyScope[]; key: string }[],
+): Promise<{ group: string }> {
+  const { id: group } = await h.deps.database.db
+    .insertInto('subscription_groups')
+    .values({
+      property_id: propertyId,
+      name: 'Walls promotions',
+      channel: 'email',
+      purpose: 'marketing',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await h.deps.database.db
+    .insertInto('subscription_members')
+    .values({ property_id: propertyId, group_id: group, player_id: playerId, subscribed: true })
+    .execute();
+  const key = pkKeys.find((k) => k.scopes.length === 2)!.key;
+  const calls: [string, Record<string, unknown>][] = [
+    [
+      '/api/functions/record-consent',
+      { player_id: playerId, channel: 'email', consent_type: 'email_opt_in', purpose: 'marketing' },
+    ],
+    [
+      '/api/functions/tcpa-check',
+      {
+        channel: 'email',
+        purpose: 'transactional',
+        subscription_group_id: group,
+        recipients: [{ player_id: playerId }],
+      },
+    ],
+  ];
+  for (const [url, payload] of calls) {
+    const response = await h.inject({
+      method: 'POST',
+      url,
+      headers: { 'x-api-key': key },
+      payload,
+    });
+    if (response.statusCode !== 200 && response.statusCode !== 201) {
+      throw new Error(`${url}: ${response.statusCode} ${response.body}`);
+    }
+  }
+  return { group };
+}
+
+/**
  * A complete tenant, through the services (and the in-process API where no service is
  * exported): an organization on the Business tier with a member of every role (and one more
  * member to be the object of member routes), three DailyPlay keys (one to use, one scoped to a
  * game, one to be the object of key routes), games, a stream, voucher sets, prize slots,
  * sessions, a play, two invitations, a property with read, write and read+write pk_ keys plus
  * one more to be revoked, players, a webhook endpoint of the property and a connection of the
- * organization (linked to the stream), each with a delivered message. Names carry the tenant's
- * marker.
+ * organization (linked to the stream), each with a delivered message, a player to erase, a
+ * subscription group, a consent and a pre-send decision. Names carry the tenant's marker.
  */
 export async function seedTenant(h: Harness, label: string): Promise<WallTenant> {
   const marker = `walls${label}${randomBytes(4).toString('hex')}`;
@@ -268,6 +325,13 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
     player_id: `r-${marker}`,
     first_name: marker,
   });
+  // Erasure (delete-player-data) uses its player up: one of its own.
+  const erasablePlayer = await createPlayer(h.deps, property.id, {
+    player_id: `e-${randomBytes(6).toString('hex')}`,
+    first_name: marker,
+    email: `erasable-${marker}@example.test`,
+  });
+  const compliance = await seedCompliance(h, property.id, player.id, pkKeys);
 
   // Outbound webhooks. The endpoint listens to player.deleted only, and the connection fires on
   // play_complete only: nothing the seed or the matrix does, so the server's events dispatcher
@@ -352,6 +416,8 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
       webhookMessage,
       connection: connection.id,
       connectionMessage,
+      erasablePlayer: erasablePlayer.id,
+      subscriptionGroup: compliance.group,
     },
     userIds: [...everyone.map((user) => user.id), inviteeLogin.user.id],
     privateStrings: [marker, ...everyone.map((user) => user.email), inviteeEmail],
@@ -386,5 +452,7 @@ export function ghostObjects(): Objects {
     webhookMessage: messageId(),
     connection: int(10),
     connectionMessage: messageId(),
+    erasablePlayer: randomUUID(),
+    subscriptionGroup: randomUUID(),
   };
 }

@@ -82,14 +82,34 @@ export function stateOfDescription(description: string | null | undefined): stri
   return STATE_CODES[description.trim()] ?? null;
 }
 
+/**
+ * The data's lookups cost about 16 ms each (it reads its files per call), so places are kept per
+ * prefix: a NANP number's area code and exchange (`+1NPANXX`: the data's finest US granularity
+ * for zones and state), any other number whole. Bounded; the oldest entries go first.
+ */
+const PLACES = new Map<string, Promise<Omit<PhonePlace, 'e164'>>>();
+const MAX_PLACES = 50_000;
+
+function placeOfPrefix(number: NonNullable<ReturnType<typeof parsePhoneNumberFromString>>) {
+  const key = number.countryCallingCode === '1' ? number.number.slice(0, 8) : number.number;
+  let place = PLACES.get(key);
+  if (!place) {
+    place = Promise.all([timezones(number), geocoder(number)]).then(([zones, description]) => ({
+      zones: zones ?? [],
+      state: number.country === 'US' ? stateOfDescription(description) : null,
+    }));
+    // A failed lookup is not kept: the next call tries again.
+    place.catch(() => PLACES.delete(key));
+    if (PLACES.size >= MAX_PLACES) PLACES.delete(PLACES.keys().next().value!);
+    PLACES.set(key, place);
+  }
+  return place;
+}
+
 /** Null when `phone` is not a valid number. */
 export async function placeOfPhone(phone: string): Promise<PhonePlace | null> {
   const number = parsePhoneNumberFromString(phone, 'US');
   if (!number?.isValid()) return null;
-  const [zones, description] = await Promise.all([timezones(number), geocoder(number)]);
-  return {
-    e164: number.number,
-    zones: zones ?? [],
-    state: number.country === 'US' ? stateOfDescription(description) : null,
-  };
+  const place = await placeOfPrefix(number);
+  return { e164: number.number, zones: [...place.zones], state: place.state };
 }
