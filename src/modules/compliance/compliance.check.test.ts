@@ -9,7 +9,8 @@ import { suppressionHashes } from './compliance.suppression.ts';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await createHarness();
+  // The clock stands before the send times the cases use and after the records they make.
+  h = await createHarness({ start: new Date('2026-07-14T12:00:00Z') });
 });
 afterAll(async () => {
   await h.close();
@@ -296,6 +297,24 @@ describe('the pre-send check', () => {
     );
     const after = checks.filter((c) => c.startedAt > acknowledgedAt);
     expect(after.every((c) => c.outcome === 'skip')).toBe(true);
+  });
+});
+
+describe('the send time', () => {
+  it('cannot be in the past (it would read the records before a newer revocation)', async () => {
+    const t = await makePropertyTenant(h);
+    const response = await h.inject({
+      method: 'POST',
+      url: '/api/functions/tcpa-check',
+      headers: t.keyHeaders,
+      payload: {
+        channel: 'sms',
+        purpose: 'marketing',
+        send_at: '2026-07-13T12:00:00Z',
+        recipients: [{ phone: '+12125550199' }],
+      },
+    });
+    expectError(response, 400, 'validation_failed');
   });
 });
 

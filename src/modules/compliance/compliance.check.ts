@@ -112,7 +112,13 @@ export async function checkRecipients(
   if (request.recipients.length === 0 || request.recipients.length > MAX_RECIPIENTS) {
     throw new AppError('validation_failed', `recipients must hold 1 to ${MAX_RECIPIENTS}`);
   }
-  const sendAt = request.sendAt ?? deps.clock.now();
+  const now = deps.clock.now();
+  const sendAt = request.sendAt ?? now;
+  // A decision is for a send now or later: a time in the past would read the records as they
+  // were then, before a revocation that has since arrived.
+  if (sendAt.getTime() < now.getTime() - 60_000) {
+    throw new AppError('validation_failed', 'send_at must not be in the past');
+  }
   const program = request.program ?? null;
   const marketing = request.purpose === 'marketing';
   const db = deps.database.db;

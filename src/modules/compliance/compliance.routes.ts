@@ -96,7 +96,9 @@ const CheckBody = Type.Object(
     purpose: Purpose,
     program: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     subscription_group_id: Type.Optional(Type.String({ format: 'uuid' })),
-    send_at: Type.Optional(Type.String({ format: 'date-time', description: 'Default: now' })),
+    send_at: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Default: now; not in the past' }),
+    ),
     recipients: Type.Array(
       Type.Object(
         {
