@@ -128,14 +128,17 @@ describe('inbound SMS', () => {
   });
 
   it('handles a carrier retry of the same message once', async () => {
-    const first = await reply('UNSUBSCRIBE', { sid: 'SMretry000000000000000000000000001' });
-    const retry = await reply('UNSUBSCRIBE', { sid: 'SMretry000000000000000000000000001' });
+    // Unique per run: the PostgreSQL test database keeps earlier runs' rows.
+    const sid = `SM${randomBytes(16).toString('hex')}`;
+    const first = await reply('UNSUBSCRIBE', { sid });
+    const retry = await reply('UNSUBSCRIBE', { sid });
     expect(first.body).toContain('<Message>');
     expect(retry.body).not.toContain('<Message>');
     const rows = await h.deps.database.db
       .selectFrom('inbound_messages')
       .select('id')
-      .where('message_sid', '=', 'SMretry000000000000000000000000001')
+      .where('property_id', '=', t.property.id)
+      .where('message_sid', '=', sid)
       .execute();
     expect(rows).toHaveLength(1);
     await reply('UNSTOP');
