@@ -36,7 +36,13 @@ import { propertyRoutes } from './modules/properties/index.ts';
 import { propertyKeyRoutes } from './modules/property-keys/index.ts';
 import { sessionRoutes } from './modules/sessions/index.ts';
 import { streamRoutes } from './modules/streams/index.ts';
-import { complianceRoutes, inboundSmsRoutes } from './modules/compliance/index.ts';
+import { subscriptionRoutes } from './modules/subscriptions/index.ts';
+import {
+  complianceRoutes,
+  inboundSmsRoutes,
+  unsubscribeRoutes,
+} from './modules/compliance/index.ts';
+import { contentRoutes } from './modules/content/index.ts';
 import { webhookRoutes } from './modules/webhooks/index.ts';
 import { tableRoutes } from './modules/tables/index.ts';
 import { authRoutes } from './modules/users/index.ts';
@@ -135,7 +141,10 @@ export async function buildApp(deps: Deps): Promise<App> {
   privacyRoutes(app, deps);
   webhookRoutes(app, deps);
   complianceRoutes(app, deps);
+  subscriptionRoutes(app, deps);
   inboundSmsRoutes(app, deps);
+  unsubscribeRoutes(app, deps);
+  contentRoutes(app, deps);
   connectionRoutes(app, deps);
   connectionLogRoutes(app, deps);
   connectionLinkRoutes(app, deps);

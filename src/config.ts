@@ -79,6 +79,11 @@ export interface Config {
   /** Organizations one user may create through the API (POST /api/organizations). */
   readonly orgCreationPerUser: ThrottleRule;
   /**
+   * Inbound SMS requests one client address may send that are refused (unsigned, wrongly
+   * signed, unknown property). Signed requests never count: a carrier's STOP is never throttled.
+   */
+  readonly inboundSmsRefusalsPerIp: ThrottleRule;
+  /**
    * This process runs the background workers (job handlers, events dispatcher). `false` makes
    * an API-only process (it still sends jobs); `npm run worker` runs workers without HTTP.
    */
@@ -305,6 +310,10 @@ export function loadConfig(env: Env = process.env): Config {
     orgCreationPerUser: throttle(env, 'THROTTLE_ORGS_PER_USER', {
       limit: 10,
       windowSeconds: 86_400,
+    }),
+    inboundSmsRefusalsPerIp: throttle(env, 'THROTTLE_SMS_REFUSALS_PER_IP', {
+      limit: 20,
+      windowSeconds: 60,
     }),
     workers: bool(env, 'WORKERS', true),
     eventsPollMs: int(env, 'EVENTS_POLL_MS', 250, 10, 60_000),

@@ -49,7 +49,12 @@ export const LOG_REDACT_PATHS = [
 
 /** Session tokens travel in query strings (validate, play links); they never reach the logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|session_token)=)[^&]*/gi, '$1[redacted]');
+  return (
+    url
+      .replace(/([?&](?:token|session_token)=)[^&]*/gi, '$1[redacted]')
+      // An unsubscribe link is a capability for its address (compliance.unsubscribe.ts).
+      .replace(/^(\/u\/)[^?#]*/, '$1[redacted]')
+  );
 }
 
 export function createLogger(config: Config, destination?: pino.DestinationStream): Logger {

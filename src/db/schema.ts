@@ -486,6 +486,7 @@ export interface ComplianceSettingsTable {
   sms_help_text: string | null;
   /** Sealed. */
   sms_auth_token: string | null;
+  revocation_scope: Generated<'program' | 'sender'>;
   updated_at: Defaulted;
 }
 
@@ -499,6 +500,8 @@ export interface InboundMessagesTable {
   message_sid: string | null;
   received_at: Defaulted;
   reviewed_at: Timestamp | null;
+  review_outcome: 'opt_out' | 'not_opt_out' | null;
+  reviewed_by: string | null;
 }
 
 export interface ContactLogTable {
@@ -541,8 +544,26 @@ export interface PrivacyRequestsTable {
   received_at: Timestamp;
   deadline: Timestamp;
   extended_until: Timestamp | null;
+  extension_reason: string | null;
+  extended_at: Timestamp | null;
   completed_at: Timestamp | null;
   completion: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+/** Email and SMS content of a property (migration 20261207160000). */
+export interface TemplatesTable {
+  property_id: string;
+  id: Generated<string>;
+  name: string;
+  channel: 'email' | 'sms';
+  subject: string | null;
+  body: string;
+  text_body: string | null;
+  game_ids: Generated<number[]>;
+  stream_ids: Generated<number[]>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export interface DB {
@@ -588,4 +609,5 @@ export interface DB {
   compliance_decisions: ComplianceDecisionsTable;
   inbound_messages: InboundMessagesTable;
   privacy_requests: PrivacyRequestsTable;
+  templates: TemplatesTable;
 }

@@ -34,6 +34,33 @@ export async function countAttempt(
   if (error) throw error;
 }
 
+/**
+ * Runs `work`, counting it against `rule` only when it fails (`failed(error)`), and refuses at
+ * once (429) when the failures are used up. For public endpoints whose legitimate callers send
+ * bursts from few addresses (a carrier, a mail provider): the allowance is peeked, not reserved
+ * ahead as `takeAttempt` does, so valid requests in flight never refuse each other. The price:
+ * concurrent failing requests can overshoot the allowance by their number in flight, so the work
+ * before a failure must be cheap.
+ */
+export async function withFailureLimit<T>(
+  limiter: RateLimiter,
+  subject: string,
+  rule: ThrottleRule,
+  message: string,
+  failed: (error: unknown) => boolean,
+  work: () => Promise<T>,
+): Promise<T> {
+  const window = [ruleWindow(rule)];
+  const before = await limiter.peek(subject, window);
+  if (!before.allowed) throw rateLimited(before.retryAfterSeconds, message);
+  try {
+    return await work();
+  } catch (error) {
+    if (failed(error)) await limiter.take(subject, window);
+    throw error;
+  }
+}
+
 /** One limit of `takeAttempt`: a rule, under a scope of its own within the subject. */
 export interface ScopedLimit {
   /** Distinguishes this limit's counter from the subject's others (e.g. a client address). */

@@ -120,5 +120,10 @@ const PROBE = {
   webhookMessage: 'msg_00000000000000000000000000000006',
   connection: 1,
   connectionMessage: 'msg_00000000000000000000000000000007',
+  subscriptionGroup: '00000000-0000-4000-8000-000000000008',
+  dncHash: '9'.repeat(64),
+  privacyRequest: '00000000-0000-4000-8000-000000000009',
+  inboundMessage: '00000000-0000-4000-8000-00000000000b',
+  template: '00000000-0000-4000-8000-00000000000a',
   password: 'password',
 } as const;

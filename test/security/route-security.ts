@@ -495,6 +495,11 @@ const placeholderObjects: Objects = {
   webhookMessage: 'msg_00000000000000000000000000000000',
   connection: 1,
   connectionMessage: 'msg_00000000000000000000000000000000',
+  subscriptionGroup: '00000000-0000-4000-8000-000000000000',
+  dncHash: '0'.repeat(64),
+  privacyRequest: '00000000-0000-4000-8000-000000000000',
+  inboundMessage: '00000000-0000-4000-8000-000000000000',
+  template: '00000000-0000-4000-8000-000000000000',
   password: 'password',
 };
 

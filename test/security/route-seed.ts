@@ -13,11 +13,14 @@ import {
 // Not in the module's index (only its routes create invitations); the seed needs the mailed link.
 import { createInvitation } from '../../src/modules/organizations/organizations.invitations.ts';
 import { createPlayer } from '../../src/modules/players/index.ts';
+import { openPrivacyRequest } from '../../src/modules/privacy/index.ts';
 import { createProperty } from '../../src/modules/properties/index.ts';
 import { createPropertyKey } from '../../src/modules/property-keys/index.ts';
 import { createStream } from '../../src/modules/streams/index.ts';
+import { addDoNotContact, createGroups } from '../../src/modules/subscriptions/index.ts';
 import { authenticateBearer } from '../../src/modules/users/index.ts';
 import { createVoucherSet } from '../../src/modules/vouchers/index.ts';
+import { createTemplate } from '../../src/modules/content/index.ts';
 import { createEndpoint } from '../../src/modules/webhooks/index.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
@@ -44,6 +47,16 @@ export const KIND_TYPE = {
   webhookMessage: 'msg',
   connection: 'int',
   connectionMessage: 'msg',
+  /** A subscription group of the property. */
+  subscriptionGroup: 'uuid',
+  /** A do-not-contact entry of the property, by its SHA-256 hex. */
+  dncHash: 'hash',
+  /** An SMS reply flagged for review (inbound_messages). */
+  inboundMessage: 'uuid',
+  /** A privacy request opened and not yet answered (status received). */
+  privacyRequest: 'uuid',
+  /** A content template of the property. */
+  template: 'uuid',
   /** The password of the user sending the request (routes acting on the caller's own account). */
   password: 'text',
 } as const;
@@ -61,6 +74,8 @@ export function ghostOf(kind: Kind): number | string {
       return randomBytes(24).toString('base64url');
     case 'msg':
       return `msg_${randomBytes(16).toString('hex')}`;
+    case 'hash':
+      return randomBytes(32).toString('hex');
   }
 }
 
@@ -76,6 +91,8 @@ export function malformedOf(kind: Kind): (number | string)[] {
       return [];
     case 'msg':
       return ['msg_x', 'abc', `msg_${'0'.repeat(32)}x`];
+    case 'hash':
+      return ['abc', 'g'.repeat(64), '0'.repeat(65)];
   }
 }
 
@@ -255,7 +272,54 @@ export const freshObjects = {
     seedConnection(h, t.org.id, t.users.Owner.id, Number(t.objects.stream)),
   connectionMessage: async (h: Harness, t: SecTenant) =>
     seedConnectionMessage(h, t.org.id, Number(t.objects.connection)),
+  inboundMessage: async (h: Harness, t: SecTenant) =>
+    seedFlaggedReply(h, String(t.objects.property)),
+  dncHash: async (h: Harness, t: SecTenant) => seedDoNotContact(h, String(t.objects.property)),
+  privacyRequest: async (h: Harness, t: SecTenant) =>
+    seedPrivacyRequest(h, String(t.objects.property), String(t.objects.player)),
+  template: async (h: Harness, t: SecTenant) =>
+    seedTemplate(h, t.org.id, String(t.objects.property)),
 } satisfies Partial<Record<Kind, (h: Harness, t: SecTenant) => Promise<number | string>>>;
+
+/** An SMS template of the property, through the service. */
+async function seedTemplate(h: Harness, orgId: number, propertyId: string): Promise<string> {
+  const template = await createTemplate(
+    h.deps,
+    { id: propertyId, orgId },
+    { name: unique('Template'), channel: 'sms', body: 'Hi {{ player.first_name }}' },
+  );
+  return template.id;
+}
+
+/** An export request of the player, opened and not answered (answering keeps the player). */
+async function seedPrivacyRequest(h: Harness, propertyId: string, playerId: string) {
+  return (await openPrivacyRequest(h.deps, propertyId, { type: 'export', player: playerId })).id;
+}
+
+/** An entry of the property's do-not-contact list: its hash. */
+async function seedDoNotContact(h: Harness, propertyId: string): Promise<string> {
+  const { hashes } = await addDoNotContact(h.deps, propertyId, [
+    { email: `${unique('dnc')}@example.test` },
+  ]);
+  return hashes[0]!;
+}
+
+/** A reply that reads like an opt-out, as the carrier endpoint stores it (it needs a signature). */
+async function seedFlaggedReply(h: Harness, propertyId: string): Promise<string> {
+  const row = await h.deps.database.db
+    .insertInto('inbound_messages')
+    .values({
+      property_id: propertyId,
+      from_address: '+12125550142',
+      to_address: '+17025550100',
+      body: 'please stop texting me',
+      intent: 'review',
+      message_sid: `SM${randomBytes(16).toString('hex')}`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
 
 /**
  * A complete tenant through the services (and the in-process API where no service is
@@ -365,6 +429,15 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
       webhookMessage,
       connection,
       connectionMessage,
+      inboundMessage: await seedFlaggedReply(h, property.id),
+      subscriptionGroup: (
+        await createGroups(h.deps, property.id, [
+          { name: `Promotions ${label}`, channel: 'sms', purpose: 'marketing' },
+        ])
+      )[0]!.id,
+      dncHash: await seedDoNotContact(h, property.id),
+      privacyRequest: await seedPrivacyRequest(h, property.id, player.id),
+      template: await seedTemplate(h, org.id, property.id),
       password: owner.password,
     },
   };

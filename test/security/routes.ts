@@ -64,12 +64,22 @@ const propertyKeys = ownerList(
   (t) => `/api/functions/list-api-keys?property_id=${t.objects.property}`,
 );
 const players = propertyList('/api/players?order=id.asc');
+const templates = propertyList('/api/templates');
 const privacyRequests = propertyList('/api/functions/privacy-requests');
+const subscriptionMembers = propertyList('/api/subscription_members?order=player_id.asc');
+const doNotContact = propertyList('/api/do-not-contact?limit=1000');
 
 const email = () => `${unique('sec')}@example.test`;
 const password = () => `pw-${randomBytes(8).toString('hex')}`;
 
 const PUBLIC_NO_TENANT = 'no credential and no tenant object: nothing to aim at another tenant';
+const UNSUBSCRIBE_LINK =
+  'RFC 8058: the one-click POST must work without cookies or login; the sealed token in the ' +
+  'mail is the whole credential';
+const UNSUBSCRIBE_TENANT =
+  'the token is sealed by the server and names its own property: a forged or altered one is 404 ' +
+  'like one never issued, and a group of another property is left untouched ' +
+  '(compliance.unsubscribe.test.ts)';
 const CAPABILITY =
   'public by the DailyPlay spec: the token in the request is the whole credential, so there is ' +
   'no credential of one tenant to aim at another';
@@ -957,6 +967,19 @@ export const ROUTES: readonly RouteSpec[] = [
     state: propertyList('/api/functions/compliance-settings'),
   },
   {
+    operationId: 'compliance.reviewSmsReply',
+    method: 'POST',
+    path: '/api/functions/review-sms-reply',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['inboundMessage'],
+    request: (o) => ({
+      url: '/api/functions/review-sms-reply',
+      payload: { id: o.inboundMessage, outcome: 'not_opt_out' },
+    }),
+    tenant: ['property', 'inboundMessage'],
+  },
+  {
     operationId: 'compliance.inboundSms',
     method: 'POST',
     path: '/api/sms/inbound/{propertyId}',
@@ -973,6 +996,100 @@ export const ROUTES: readonly RouteSpec[] = [
     tenant: {
       exempt: 'unsigned requests are 403 for every property alike (compliance.inbound.test.ts)',
     },
+  },
+  {
+    operationId: 'compliance.unsubscribePage',
+    method: 'GET',
+    path: '/u/{token}',
+    area: 'integrations',
+    auth: { kind: 'public', reason: UNSUBSCRIBE_LINK },
+    request: () => ({ url: `/u/v1.${randomBytes(8).toString('hex')}` }),
+    tenant: { exempt: UNSUBSCRIBE_TENANT },
+  },
+  {
+    operationId: 'compliance.unsubscribe',
+    method: 'POST',
+    path: '/u/{token}',
+    area: 'integrations',
+    auth: { kind: 'public', reason: UNSUBSCRIBE_LINK },
+    request: () => ({
+      url: `/u/v1.${randomBytes(8).toString('hex')}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    }),
+    tenant: { exempt: UNSUBSCRIBE_TENANT },
+  },
+
+  // --- PlayerOS subscription groups and the do-not-contact list ----------------------------
+  {
+    operationId: 'subscriptions.set',
+    method: 'POST',
+    path: '/api/functions/set-subscriptions',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/functions/set-subscriptions',
+      payload: {
+        group_id: o.subscriptionGroup,
+        members: [{ player_id: o.player, subscribed: true }],
+      },
+    }),
+    // Another property's player is reported as unknown (a 200), not walled as a 404
+    // (subscriptions.test.ts); its group is.
+    tenant: ['property', 'subscriptionGroup'],
+    state: subscriptionMembers,
+  },
+  {
+    operationId: 'doNotContact.list',
+    method: 'GET',
+    path: '/api/do-not-contact',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/do-not-contact?limit=5' }),
+    tenant: ['property'],
+  },
+  {
+    operationId: 'doNotContact.add',
+    method: 'POST',
+    path: '/api/do-not-contact',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({ url: '/api/do-not-contact', payload: { entries: [{ email: email() }] } }),
+    tenant: ['property'],
+    state: doNotContact,
+  },
+  {
+    operationId: 'doNotContact.remove',
+    method: 'DELETE',
+    path: '/api/do-not-contact',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({ url: '/api/do-not-contact', payload: { entries: [{ email: email() }] } }),
+    tenant: ['property'],
+    state: doNotContact,
+  },
+  {
+    operationId: 'doNotContact.removeHash',
+    method: 'DELETE',
+    path: '/api/do-not-contact/{hash}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/do-not-contact/${o.dncHash}` }),
+    tenant: ['property', 'dncHash'],
+    fresh: ['dncHash'],
+    state: doNotContact,
+  },
+  {
+    operationId: 'doNotContact.lookup',
+    method: 'POST',
+    path: '/api/functions/do-not-contact-lookup',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({
+      url: '/api/functions/do-not-contact-lookup',
+      payload: { email: 'lookup@example.test' },
+    }),
+    tenant: ['property'],
   },
 
   // --- PlayerOS webhook endpoints and their delivery log -----------------------------------
@@ -1076,6 +1193,90 @@ export const ROUTES: readonly RouteSpec[] = [
     tenant: ['property', 'webhook'],
   },
 
+  // --- Content templates (PlayLoop's design of PlayerOS's content area) ----------------------
+  {
+    operationId: 'templates.list',
+    method: 'GET',
+    path: '/api/templates',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/templates?limit=5' }),
+    tenant: ['property'],
+  },
+  {
+    operationId: 'templates.create',
+    method: 'POST',
+    path: '/api/templates',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({
+      url: '/api/templates',
+      payload: { name: unique('Template'), channel: 'sms', body: 'Hi {{ player.first_name }}' },
+    }),
+    tenant: ['property'],
+    state: templates,
+  },
+  {
+    operationId: 'templates.get',
+    method: 'GET',
+    path: '/api/templates/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/templates/${o.template}` }),
+    tenant: ['property', 'template'],
+  },
+  {
+    operationId: 'templates.update',
+    method: 'PATCH',
+    path: '/api/templates/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: `/api/templates/${o.template}`,
+      payload: { name: unique('Renamed') },
+    }),
+    tenant: ['property', 'template'],
+    state: templates,
+  },
+  {
+    operationId: 'templates.delete',
+    method: 'DELETE',
+    path: '/api/templates/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['template'],
+    request: (o) => ({ url: `/api/templates/${o.template}` }),
+    tenant: ['property', 'template'],
+    state: templates,
+  },
+  {
+    operationId: 'templates.preview',
+    method: 'POST',
+    path: '/api/templates/{id}/preview',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({
+      url: `/api/templates/${o.template}/preview`,
+      payload: { player_id: o.player },
+    }),
+    tenant: ['property', 'template', 'player'],
+    // player_id takes the casino's id too: no value is malformed, an unknown one is a 404.
+    ids: ['property', 'template'],
+  },
+  {
+    operationId: 'templates.render',
+    method: 'POST',
+    path: '/api/functions/render-template',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({
+      url: '/api/functions/render-template',
+      payload: { channel: 'sms', body: 'Hi {{ player.first_name }}', player_id: o.player },
+    }),
+    tenant: ['property', 'player'],
+    ids: ['property'],
+  },
+
   // --- PlayerOS (pk_ keys, or a member's bearer token + X-Property-Id) ----------------------
   {
     operationId: 'players.get',
@@ -1170,6 +1371,36 @@ export const ROUTES: readonly RouteSpec[] = [
     tenant: ['property', 'player'],
     fresh: ['player'],
     state: players,
+  },
+  {
+    operationId: 'privacyRequests.open',
+    method: 'POST',
+    path: '/api/functions/open-privacy-request',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/functions/open-privacy-request',
+      payload: { type: 'delete', player_id: o.player },
+    }),
+    // As privacyRequests.export: player_id also takes the casino's id, so only the tenant case.
+    ids: ['property'],
+    tenant: ['property', 'player'],
+    state: privacyRequests,
+  },
+  {
+    operationId: 'privacyRequests.extend',
+    method: 'POST',
+    path: '/api/functions/extend-privacy-request',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    // A request is extended once: each allowed call needs one never extended.
+    fresh: ['privacyRequest'],
+    request: (o) => ({
+      url: '/api/functions/extend-privacy-request',
+      payload: { id: o.privacyRequest, reason: 'Numerous requests this month' },
+    }),
+    tenant: ['property', 'privacyRequest'],
+    state: privacyRequests,
   },
   {
     operationId: 'privacyRequests.list',

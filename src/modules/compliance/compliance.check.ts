@@ -4,8 +4,10 @@ import type { Channel, Purpose } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { placeOfPhone } from './compliance.phone.ts';
+import { normalizeAddress } from './compliance.consents.ts';
 import { quietHours, recipientZones } from './compliance.quiet-hours.ts';
 import { ageAt, type ConsentRecord, consentVerdict } from './compliance.rules.ts';
+import { usStateCode } from './compliance.states.ts';
 import { suppressionHashes } from './compliance.suppression.ts';
 
 /**
@@ -69,6 +71,9 @@ interface PlayerRow {
   date_of_birth: string | null;
 }
 
+/** Profiles keep phones in E.164: a recipient's "(212) 555-0100" must find its player. */
+const lookupPhone = (raw: string) => normalizeAddress('sms', raw) ?? raw;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function loadPlayers(deps: Deps, propertyId: string, request: CheckRequest) {
@@ -77,7 +82,9 @@ async function loadPlayers(deps: Deps, propertyId: string, request: CheckRequest
   const emails = request.recipients
     .filter((r) => !r.player_id && r.email)
     .map((r) => r.email!.trim().toLowerCase());
-  const phones = request.recipients.filter((r) => !r.player_id && r.phone).map((r) => r.phone!);
+  const phones = request.recipients
+    .filter((r) => !r.player_id && r.phone)
+    .map((r) => lookupPhone(r.phone!));
   const { rows } = await sql<PlayerRow>`
     SELECT id, player_id, email, phone, status, timezone, state, date_of_birth::text AS date_of_birth
       FROM players
@@ -100,6 +107,7 @@ async function loadSettings(deps: Deps, propertyId: string) {
     capEmail: row?.cap_email_per_day ?? null,
     capTotal: row?.cap_total_per_day ?? null,
     postalAddress: row?.postal_address ?? null,
+    smsProgram: row?.sms_program_name ?? null,
   };
 }
 
@@ -119,13 +127,16 @@ export async function checkRecipients(
   if (sendAt.getTime() < now.getTime() - 60_000) {
     throw new AppError('validation_failed', 'send_at must not be in the past');
   }
-  const program = request.program ?? null;
   const marketing = request.purpose === 'marketing';
   const db = deps.database.db;
   const [players, settings] = await Promise.all([
     loadPlayers(deps, property.id, request),
     loadSettings(deps, property.id),
   ]);
+  // A text that names no program belongs to the property's SMS program: a STOP, which revokes
+  // that program, must reach it.
+  const program =
+    request.program ?? (request.channel === 'sms' ? settings.smsProgram : null) ?? null;
   const byId = new Map<string, PlayerRow>();
   for (const player of players) {
     byId.set(player.id, player);
@@ -142,7 +153,7 @@ export async function checkRecipients(
         : recipient.email
           ? byId.get(`email:${recipient.email.trim().toLowerCase()}`)
           : recipient.phone
-            ? byId.get(`phone:${recipient.phone}`)
+            ? byId.get(`phone:${lookupPhone(recipient.phone)}`)
             : undefined;
       const wantsPhone = request.channel === 'sms' || request.channel === 'voice';
       const raw = wantsPhone
@@ -283,7 +294,9 @@ export async function checkRecipients(
         reasons.add('total_frequency_cap');
       }
       if (request.channel === 'sms' || request.channel === 'voice') {
-        const states = [...new Set([place?.state, player?.state].filter((s): s is string => !!s))];
+        const states = [
+          ...new Set([place?.state, usStateCode(player?.state)].filter((s): s is string => !!s)),
+        ];
         const window = quietHours({
           sendAt,
           zones: recipientZones(player?.timezone, place),

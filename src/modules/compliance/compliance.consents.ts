@@ -150,54 +150,66 @@ export async function recordConsents(
     .execute()) as unknown as DB['consents'][];
 }
 
-export const CONSENT_TABLE: TableSpec = {
-  columns: {
-    id: { type: 'uuid' },
-    property_id: { type: 'uuid' },
-    player_id: { type: 'uuid' },
-    channel: { type: 'text' },
-    address: { type: 'text' },
-    action: { type: 'text' },
-    consent_type: { type: 'text' },
-    purpose: { type: 'text' },
-    program: { type: 'text' },
-    captured_at: { type: 'timestamptz' },
-    source: { type: 'jsonb' },
-    disclosure_version: { type: 'text' },
-    esign_disclosure_shown: { type: 'boolean' },
-    evidence: { type: 'jsonb' },
-    recorded_at: { type: 'timestamptz' },
-  },
+/** A table of records read through `/api/{table}`: paged by limit/offset, newest by id. */
+const recordTable = (columns: TableSpec['columns']): TableSpec => ({
+  columns,
   defaultLimit: 100,
   maxLimit: 1000,
   tiebreaker: 'id',
   maxOffset: 100_000,
-};
+});
 
-export const DECISION_TABLE: TableSpec = {
-  columns: {
-    id: { type: 'uuid' },
-    property_id: { type: 'uuid' },
-    player_id: { type: 'uuid' },
-    channel: { type: 'text' },
-    address: { type: 'text' },
-    purpose: { type: 'text' },
-    program: { type: 'text' },
-    send_at: { type: 'timestamptz' },
-    outcome: { type: 'text' },
-    reasons: { type: 'jsonb' },
-    next_allowed_at: { type: 'timestamptz' },
-    requested_by: { type: 'text' },
-    decided_at: { type: 'timestamptz' },
-  },
-  defaultLimit: 100,
-  maxLimit: 1000,
-  tiebreaker: 'id',
-  maxOffset: 100_000,
-};
+export const CONSENT_TABLE = recordTable({
+  id: { type: 'uuid' },
+  property_id: { type: 'uuid' },
+  player_id: { type: 'uuid' },
+  channel: { type: 'text' },
+  address: { type: 'text' },
+  action: { type: 'text' },
+  consent_type: { type: 'text' },
+  purpose: { type: 'text' },
+  program: { type: 'text' },
+  captured_at: { type: 'timestamptz' },
+  source: { type: 'jsonb' },
+  disclosure_version: { type: 'text' },
+  esign_disclosure_shown: { type: 'boolean' },
+  evidence: { type: 'jsonb' },
+  recorded_at: { type: 'timestamptz' },
+});
+
+export const DECISION_TABLE = recordTable({
+  id: { type: 'uuid' },
+  property_id: { type: 'uuid' },
+  player_id: { type: 'uuid' },
+  channel: { type: 'text' },
+  address: { type: 'text' },
+  purpose: { type: 'text' },
+  program: { type: 'text' },
+  send_at: { type: 'timestamptz' },
+  outcome: { type: 'text' },
+  reasons: { type: 'jsonb' },
+  next_allowed_at: { type: 'timestamptz' },
+  requested_by: { type: 'text' },
+  decided_at: { type: 'timestamptz' },
+});
+
+/** SMS replies; `?intent=eq.review&reviewed_at=is.null` is the review queue. */
+export const INBOUND_TABLE = recordTable({
+  id: { type: 'uuid' },
+  property_id: { type: 'uuid' },
+  from_address: { type: 'text' },
+  to_address: { type: 'text' },
+  body: { type: 'text' },
+  intent: { type: 'text' },
+  message_sid: { type: 'text' },
+  received_at: { type: 'timestamptz' },
+  reviewed_at: { type: 'timestamptz' },
+  review_outcome: { type: 'text' },
+  reviewed_by: { type: 'text' },
+});
 
 const target = (
-  table: 'consents' | 'compliance_decisions',
+  table: 'consents' | 'compliance_decisions' | 'inbound_messages',
   spec: TableSpec,
   propertyId: string,
 ): TableTarget<DB> => ({
@@ -227,4 +239,13 @@ export function listDecisions(
     target('compliance_decisions', DECISION_TABLE, propertyId),
     plan,
   );
+}
+
+export function listInboundMessages(
+  deps: Deps,
+  propertyId: string,
+  input: { query: RawQuery; prefer?: string | undefined },
+): Promise<TableResult> {
+  const plan = parseQuery(INBOUND_TABLE, input.query, { prefer: input.prefer });
+  return selectRows(deps.database.db, target('inbound_messages', INBOUND_TABLE, propertyId), plan);
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
-import { dateTime, Nullable } from '../../http/schemas.ts';
+import { dateTime, errorResponses, Nullable } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
 import {
   currentProperty,
@@ -12,6 +12,7 @@ import {
 } from '../auth/index.ts';
 import { checkRecipients, MAX_RECIPIENTS } from './compliance.check.ts';
 import { MAX_CONSENT_BATCH, recordConsents } from './compliance.consents.ts';
+import { reviewReply } from './compliance.inbound.ts';
 import { getSettings, updateSettings } from './compliance.settings.ts';
 import { STATE_RULES } from './compliance.states.ts';
 
@@ -141,6 +142,10 @@ const SettingsFields = {
   unsubscribe_url: Nullable(Type.String({ minLength: 1, maxLength: 2048, format: 'uri' })),
   sms_program_name: Nullable(Type.String({ minLength: 1, maxLength: 100 })),
   sms_help_text: Nullable(Type.String({ minLength: 1, maxLength: 320 })),
+  revocation_scope: Type.Union([Type.Literal('program'), Type.Literal('sender')], {
+    description:
+      "How far an SMS opt-out reaches. program (default): the property's SMS program (`sms_program_name`; every program when it has none), FCC 24-18 as in force; sender: every SMS and voice program of the property, the revoke-all rule delayed to 2027-01-31",
+  }),
 };
 const SettingsView = Type.Object({
   success: Type.Literal(true),
@@ -156,6 +161,7 @@ const SettingsBody = Type.Object(
     unsubscribe_url: Type.Optional(SettingsFields.unsubscribe_url),
     sms_program_name: Type.Optional(SettingsFields.sms_program_name),
     sms_help_text: Type.Optional(SettingsFields.sms_help_text),
+    revocation_scope: Type.Optional(SettingsFields.revocation_scope),
     sms_auth_token: Type.Optional(
       Nullable(
         Type.String({
@@ -284,5 +290,55 @@ export function complianceRoutes(app: App, deps: Deps): void {
       );
       return { success: true as const, data: decisions };
     },
+  );
+
+  app.post(
+    '/api/functions/review-sms-reply',
+    {
+      onRequest: requirePropertyAccess(deps, 'write'),
+      schema: {
+        operationId: 'compliance.reviewSmsReply',
+        summary: 'Settle an SMS reply flagged for review',
+        description:
+          'A reply that reads like an opt-out without being a keyword ("please stop texting me") waits for a person: list them with `GET /api/inbound_messages?intent=eq.review&reviewed_at=is.null`. ' +
+          '`opt_out` records the revocation now, as far as `revocation_scope` reaches (no confirmation is sent: the reply was answered when it came); `not_opt_out` only closes it. A reply reviewed already, or not flagged, is 409. ' +
+          'Review within days: the FCC gives 10 business days to honour a revocation made by any reasonable means.',
+        tags,
+        security: propertySecurity,
+        headers: PropertyHeaders,
+        body: Type.Object(
+          {
+            id: Type.String({ format: 'uuid', description: 'The inbound message' }),
+            outcome: Type.Union([Type.Literal('opt_out'), Type.Literal('not_opt_out')]),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            success: Type.Literal(true),
+            data: Type.Object({
+              id: Type.String({ format: 'uuid' }),
+              from_address: Type.String(),
+              body: Type.String(),
+              intent: Type.String(),
+              received_at: dateTime('When the reply came'),
+              reviewed_at: Nullable(dateTime('When it was reviewed')),
+              review_outcome: Nullable(Type.String()),
+              reviewed_by: Nullable(Type.String()),
+            }),
+          }),
+          ...propertyAuthErrors,
+          ...errorResponses(409),
+        },
+      },
+    },
+    async (request) => ({
+      success: true as const,
+      data: await reviewReply(deps, currentProperty(request).id, {
+        id: request.body.id,
+        outcome: request.body.outcome,
+        reviewer: requester(request),
+      }),
+    }),
   );
 }

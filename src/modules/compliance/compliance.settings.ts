@@ -11,6 +11,8 @@ export interface SettingsView {
   unsubscribe_url: string | null;
   sms_program_name: string | null;
   sms_help_text: string | null;
+  /** How far an SMS opt-out reaches: the property's SMS program, or every SMS and voice one. */
+  revocation_scope: 'program' | 'sender';
   sms_auth_token_set: boolean;
 }
 
@@ -28,6 +30,7 @@ const DEFAULTS: SettingsView = {
   unsubscribe_url: null,
   sms_program_name: null,
   sms_help_text: null,
+  revocation_scope: 'program',
   sms_auth_token_set: false,
 };
 

@@ -86,3 +86,75 @@ export function strictestRule(states: readonly string[]): {
   const caps = rules.map((r) => r.capPer24h).filter((c): c is number => c !== null);
   return { days, capPer24h: caps.length > 0 ? Math.min(...caps) : null, rules };
 }
+
+const STATE_NAMES: Readonly<Record<string, string>> = {
+  ALABAMA: 'AL',
+  ALASKA: 'AK',
+  ARIZONA: 'AZ',
+  ARKANSAS: 'AR',
+  CALIFORNIA: 'CA',
+  COLORADO: 'CO',
+  CONNECTICUT: 'CT',
+  DELAWARE: 'DE',
+  'DISTRICT OF COLUMBIA': 'DC',
+  FLORIDA: 'FL',
+  GEORGIA: 'GA',
+  HAWAII: 'HI',
+  IDAHO: 'ID',
+  ILLINOIS: 'IL',
+  INDIANA: 'IN',
+  IOWA: 'IA',
+  KANSAS: 'KS',
+  KENTUCKY: 'KY',
+  LOUISIANA: 'LA',
+  MAINE: 'ME',
+  MARYLAND: 'MD',
+  MASSACHUSETTS: 'MA',
+  MICHIGAN: 'MI',
+  MINNESOTA: 'MN',
+  MISSISSIPPI: 'MS',
+  MISSOURI: 'MO',
+  MONTANA: 'MT',
+  NEBRASKA: 'NE',
+  NEVADA: 'NV',
+  'NEW HAMPSHIRE': 'NH',
+  'NEW JERSEY': 'NJ',
+  'NEW MEXICO': 'NM',
+  'NEW YORK': 'NY',
+  'NORTH CAROLINA': 'NC',
+  'NORTH DAKOTA': 'ND',
+  OHIO: 'OH',
+  OKLAHOMA: 'OK',
+  OREGON: 'OR',
+  PENNSYLVANIA: 'PA',
+  'RHODE ISLAND': 'RI',
+  'SOUTH CAROLINA': 'SC',
+  'SOUTH DAKOTA': 'SD',
+  TENNESSEE: 'TN',
+  TEXAS: 'TX',
+  UTAH: 'UT',
+  VERMONT: 'VT',
+  VIRGINIA: 'VA',
+  WASHINGTON: 'WA',
+  'WEST VIRGINIA': 'WV',
+  WISCONSIN: 'WI',
+  WYOMING: 'WY',
+  'PUERTO RICO': 'PR',
+  GUAM: 'GU',
+  'U.S. VIRGIN ISLANDS': 'VI',
+  'VIRGIN ISLANDS': 'VI',
+  'AMERICAN SAMOA': 'AS',
+  'NORTHERN MARIANA ISLANDS': 'MP',
+};
+const STATE_CODES = new Set(Object.values(STATE_NAMES));
+
+/**
+ * A profile's free-text state ("fl", "Florida", " FL ") as its USPS code, or null when it names
+ * no US state: a rule keyed by code must not be missed because of how the state was typed.
+ */
+export function usStateCode(value: string | null | undefined): string | null {
+  const text = value?.trim().replace(/\s+/g, ' ').toUpperCase();
+  if (!text) return null;
+  if (STATE_CODES.has(text)) return text;
+  return STATE_NAMES[text.replace(/^STATE OF /, '')] ?? null;
+}

@@ -12,7 +12,9 @@ export {
   CONSENT_TABLE,
   type ConsentInput,
   DECISION_TABLE,
+  INBOUND_TABLE,
   listConsents,
+  listInboundMessages,
   listDecisions,
   MAX_CONSENT_BATCH,
   normalizeAddress,
@@ -31,4 +33,14 @@ export {
 } from './compliance.suppression.ts';
 export { complianceRoutes } from './compliance.routes.ts';
 export { inboundSmsRoutes } from './compliance.inbound.routes.ts';
-export { twilioSignature } from './compliance.inbound.ts';
+export { reviewReply } from './compliance.inbound.ts';
+export {
+  maskAddress,
+  unsubscribe,
+  unsubscribeHeaders,
+  unsubscribePage,
+  type UnsubscribeTarget,
+  unsubscribeToken,
+  unsubscribeUrl,
+} from './compliance.unsubscribe.ts';
+export { unsubscribeRoutes } from './compliance.unsubscribe.routes.ts';

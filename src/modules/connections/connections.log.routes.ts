@@ -20,7 +20,7 @@ import {
 } from './connections.schemas.ts';
 
 const readErrors = errorResponses(400, 401, 404);
-const writeErrors = errorResponses(400, 401, 403, 404);
+const writeErrors = errorResponses(400, 401, 403, 404, 429);
 
 /** A connection's delivery log: every member reads it, Editors and above send messages again. */
 export function connectionLogRoutes(app: App, deps: Deps): void {
@@ -91,7 +91,7 @@ export function connectionLogRoutes(app: App, deps: Deps): void {
         operationId: 'connections.replay',
         summary: 'Send one message again',
         description:
-          'Editor or above. Queues a delivered or failed message for a new run of the retry schedule, with the same `webhook-id`. 409 when it is already queued.',
+          'Editor or above. Queues a delivered or failed message for a new run of the retry schedule, with the same `webhook-id`. 409 when it is already queued; 60 replays a minute per connection (429).',
         tags,
         security,
         params: MessageParams,
@@ -119,7 +119,7 @@ export function connectionLogRoutes(app: App, deps: Deps): void {
         operationId: 'connections.resendFailed',
         summary: 'Send every failed message since a time again',
         description:
-          'Editor or above. Queues the messages of this connection created at or after `since` that failed (at most 1,000 per call; `more` says when to call again).',
+          'Editor or above. Queues the messages of this connection created at or after `since` that failed (at most 1,000 per call; `more` says when to call again); 10 calls an hour per connection (429).',
         tags,
         security,
         params: ConnectionParams,

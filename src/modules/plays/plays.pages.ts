@@ -126,6 +126,7 @@ export function streamTokenPage(
   token: string | undefined,
   playerUuid: string | undefined,
   visitor: string,
+  clientIp?: string,
 ): Promise<PageView> {
   return withRefusals(async () => {
     if (!token) return refused('missing_token');
@@ -140,6 +141,7 @@ export function streamTokenPage(
       link: {},
       utm: {},
       session,
+      ...(clientIp ? { clientIp } : {}),
     });
     const explained = await explainToken(deps, token, { streamId }, playerUuid);
     if ('refused' in explained) {
@@ -171,6 +173,7 @@ export function publicStreamPage(
     /** The link's identity parameters as sent (the stream.accessed event carries them). */
     linkParams: StreamAccess['link'];
     utm: Record<string, string>;
+    clientIp?: string;
   },
 ): Promise<PageView> {
   return withRefusals(async () => {
@@ -185,6 +188,7 @@ export function publicStreamPage(
       link: player.linkParams,
       utm: player.utm,
       session: null,
+      ...(player.clientIp ? { clientIp: player.clientIp } : {}),
     });
     // Only a verified identity is passed on to the start call (which verifies it again).
     const start: StartRequest = {

@@ -107,6 +107,7 @@ export function playRoutes(app: App, deps: Deps): void {
             request.query.session_token,
             existingPlayer(request),
             playerId(deps, request, reply),
+            request.ip,
           )
         : { screen: 'error', error: 'unknown' };
       return sendPage(deps, request, reply, view, request.query.lang);
@@ -133,6 +134,7 @@ export function playRoutes(app: App, deps: Deps): void {
       const view = await publicStreamPage(deps, orgSlug, streamSlug, {
         playerUuid: existingPlayer(request),
         visitor: playerId(deps, request, reply),
+        clientIp: request.ip,
         linkParams: {
           ...(q.braze_id ? { braze_id: q.braze_id } : {}),
           ...(q.external_id ? { external_id: q.external_id } : {}),

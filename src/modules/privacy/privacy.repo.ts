@@ -17,11 +17,13 @@ export interface PrivacyRequestRow {
   received_at: Date;
   deadline: Date;
   extended_until: Date | null;
+  extension_reason: string | null;
+  extended_at: Date | null;
   completed_at: Date | null;
   completion: Record<string, unknown> | null;
 }
 
-const REQUEST_COLUMNS = [
+export const REQUEST_COLUMNS = [
   'id',
   'property_id',
   'type',
@@ -33,6 +35,8 @@ const REQUEST_COLUMNS = [
   'received_at',
   'deadline',
   'extended_until',
+  'extension_reason',
+  'extended_at',
   'completed_at',
   'completion',
 ] as const;
@@ -75,20 +79,26 @@ export async function insertRequest(
   return row;
 }
 
+/** A listed request: `overdue` when it is not completed and its (extended) deadline passed. */
+export interface ListedRequestRow extends PrivacyRequestRow {
+  overdue: boolean;
+}
+
 export async function listRequests(
   db: Kysely<DB>,
   propertyId: string,
-  limit: number,
-): Promise<PrivacyRequestRow[]> {
-  const rows = await db
+  options: { limit: number; now: Date; overdue?: boolean | undefined },
+): Promise<ListedRequestRow[]> {
+  // One expression for the flag and the filter, so the two never disagree.
+  const overdue = sql<boolean>`(status <> 'completed' AND coalesce(extended_until, deadline) < ${options.now})`;
+  let query = db
     .selectFrom('privacy_requests')
-    .select(REQUEST_COLUMNS)
-    .where('property_id', '=', propertyId)
-    .orderBy('received_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows;
+    .select([...REQUEST_COLUMNS, overdue.as('overdue')])
+    .where('property_id', '=', propertyId);
+  if (options.overdue !== undefined) {
+    query = query.where(options.overdue ? overdue : sql<boolean>`NOT ${overdue}`);
+  }
+  return query.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(options.limit).execute();
 }
 
 /** The subject's earlier requests keep only the hash once the profile is erased. */

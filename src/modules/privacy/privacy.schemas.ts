@@ -22,6 +22,47 @@ export const PrivacyRequestBody = Type.Object(
     note: Type.Optional(
       Type.String({ maxLength: 500, description: 'Free text kept with the request' }),
     ),
+    request_id: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'A request opened with `POST /api/functions/open-privacy-request` (status `received`, or `failed` to retry it): completes that request, which must have the same type and player (else 409), instead of recording a new one. Its own regime, note and deadline stay; `regime` and `note` here are ignored.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const RequestType = Type.Unsafe<'export' | 'delete'>({
+  type: 'string',
+  enum: ['export', 'delete'],
+});
+const RegimeField = Type.Unsafe<'gdpr' | 'ccpa'>({ type: 'string', enum: ['gdpr', 'ccpa'] });
+
+export const OpenPrivacyRequestBody = Type.Object(
+  {
+    type: Type.Unsafe<'export' | 'delete'>({
+      type: 'string',
+      enum: ['export', 'delete'],
+      description: 'export: access / portability; delete: erasure',
+    }),
+    player_id: PrivacyRequestBody.properties.player_id,
+    regime: PrivacyRequestBody.properties.regime,
+    note: PrivacyRequestBody.properties.note,
+  },
+  { additionalProperties: false },
+);
+
+export const ExtendPrivacyRequestBody = Type.Object(
+  {
+    id: Type.String({ format: 'uuid', description: 'The privacy request' }),
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      pattern: '\\S',
+      description:
+        'Why more time is needed (complexity, number of requests): the subject must be told it with the extension',
+    }),
   },
   { additionalProperties: false },
 );
@@ -31,10 +72,10 @@ const Counts = Type.Record(Type.String(), Type.Unknown(), {
     'The completion proof: export `{ exported: { kind: rows }, truncated_kinds }`; delete `{ deleted: { kind: rows }, kept: { consents, decisions, reason }, suppressions: { written, reasons } }`',
 });
 
-export const PrivacyRequest = Type.Object({
+const requestFields = {
   id: Type.String({ format: 'uuid' }),
   property_id: Type.String({ format: 'uuid' }),
-  type: Type.Unsafe<'export' | 'delete'>({ type: 'string', enum: ['export', 'delete'] }),
+  type: RequestType,
   player_id: Nullable(
     Type.String({
       format: 'uuid',
@@ -44,17 +85,36 @@ export const PrivacyRequest = Type.Object({
   subject_hash: Type.String({
     description: "SHA-256 hex of 'player:' + PlayLoop's player id: names the subject after erasure",
   }),
-  regime: Type.Unsafe<'gdpr' | 'ccpa'>({ type: 'string', enum: ['gdpr', 'ccpa'] }),
+  regime: RegimeField,
   status: Type.Unsafe<'received' | 'completed' | 'failed'>({
     type: 'string',
     enum: ['received', 'completed', 'failed'],
+    description:
+      'received: opened, not yet answered; completed: answered (see completion); failed: an attempt rolled back, still to answer',
   }),
   note: Nullable(Type.String()),
   received_at: DateTime,
   deadline: dateTime('When the answer is due (gdpr: one month; ccpa: 45 days)'),
-  extended_until: Nullable(dateTime('The extended deadline, when extended')),
+  extended_until: Nullable(
+    dateTime(
+      'The extended deadline, when extended (gdpr: two further months; ccpa: another 45 days)',
+    ),
+  ),
+  extension_reason: Nullable(
+    Type.String({ description: 'Why the deadline was extended, as told to the subject' }),
+  ),
+  extended_at: Nullable(dateTime('When the extension was made (within the first period)')),
   completed_at: Nullable(DateTime),
   completion: Nullable(Counts),
+};
+
+export const PrivacyRequest = Type.Object(requestFields);
+
+const ListedPrivacyRequest = Type.Object({
+  ...requestFields,
+  overdue: Type.Boolean({
+    description: 'Not completed, and the deadline (the extended one, when extended) has passed',
+  }),
 });
 
 export const PrivacyRequestOne = Type.Object({
@@ -64,12 +124,17 @@ export const PrivacyRequestOne = Type.Object({
 
 export const PrivacyRequestList = Type.Object({
   success: Type.Literal(true),
-  data: Type.Array(PrivacyRequest),
+  data: Type.Array(ListedPrivacyRequest),
 });
 
 export const PrivacyRequestQuery = Type.Object({
   limit: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Most requests answered' }),
+  ),
+  overdue: Type.Optional(
+    Type.Boolean({
+      description: 'true: only overdue requests; false: only the others; absent: all',
+    }),
   ),
 });
 

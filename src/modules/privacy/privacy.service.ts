@@ -3,15 +3,30 @@ import { AppError } from '../../lib/errors.ts';
 import { getPlayer, type PlayerRow } from '../players/index.ts';
 import { collectExport, exportCounts, type ExportData } from './privacy.export.ts';
 import { suppressionHashes } from '../compliance/index.ts';
+import { deadlineOf } from './privacy.deadlines.ts';
 import { subjectHash } from './privacy.hashes.ts';
 import * as repo from './privacy.repo.ts';
-import type { PrivacyRequestRow, Regime, RequestType } from './privacy.repo.ts';
+import type { ListedRequestRow, PrivacyRequestRow, Regime, RequestType } from './privacy.repo.ts';
+import { lockRequest } from './privacy.requests.repo.ts';
+import {
+  assertCompletable,
+  checkOpened,
+  completeOpened,
+  recordOpenedFailure,
+} from './privacy.requests.ts';
+
+export { deadlineOf } from './privacy.deadlines.ts';
 
 export interface PrivacyRequestInput {
   /** PlayLoop's id (uuid) or the casino's player_id, as `GET /api/players/{id}` takes it. */
   readonly player: string;
   readonly regime?: Regime | undefined;
   readonly note?: string | undefined;
+  /**
+   * A request opened with `privacyRequests.open`: this call completes it (same type and player)
+   * instead of recording a new one; its own regime, note and deadline stay.
+   */
+  readonly requestId?: string | undefined;
 }
 
 export interface ExportResult extends ExportData {
@@ -20,23 +35,6 @@ export interface ExportResult extends ExportData {
 
 /** Most requests the list answers. */
 export const MAX_LISTED_REQUESTS = 500;
-
-const CCPA_DAYS = 45;
-
-/**
- * When the answer is due: GDPR Art. 12(3) one month (the same day of the next month, or its
- * last day when it has no such day: 31 January → 28/29 February), CCPA 45 calendar days.
- */
-export function deadlineOf(regime: Regime, receivedAt: Date): Date {
-  if (regime === 'ccpa') return new Date(receivedAt.getTime() + CCPA_DAYS * 86_400_000);
-  const due = new Date(receivedAt.getTime());
-  const day = due.getUTCDate();
-  due.setUTCDate(1);
-  due.setUTCMonth(due.getUTCMonth() + 1);
-  const lastDay = new Date(Date.UTC(due.getUTCFullYear(), due.getUTCMonth() + 1, 0)).getUTCDate();
-  due.setUTCDate(Math.min(day, lastDay));
-  return due;
-}
 
 function newRequest(
   type: RequestType,
@@ -103,6 +101,8 @@ export async function exportPlayerData(
   input: PrivacyRequestInput,
 ): Promise<ExportResult> {
   const found = await getPlayer(deps, propertyId, input.player);
+  const { requestId } = input;
+  if (requestId !== undefined) return exportForOpened(deps, propertyId, found, requestId);
   try {
     return await deps.database.db
       .transaction()
@@ -130,6 +130,37 @@ export async function exportPlayerData(
 }
 
 /**
+ * The export of an opened request: the bundle is read in its own snapshot, then the request is
+ * completed in one conditional statement (not inside the snapshot, where a concurrent completion
+ * would be a serialization failure rather than a clear 409).
+ */
+async function exportForOpened(
+  deps: Deps,
+  propertyId: string,
+  player: PlayerRow,
+  requestId: string,
+): Promise<ExportResult> {
+  await checkOpened(deps, propertyId, requestId, 'export', player);
+  try {
+    const data = await deps.database.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute((trx) => collectExport(trx, propertyId, player));
+    const request = await completeOpened(deps.database.db, propertyId, requestId, {
+      type: 'export',
+      playerId: player.id,
+      keepPlayer: true,
+      completion: { exported: exportCounts(data), truncated_kinds: data.truncated_kinds },
+      now: deps.clock.now(),
+    });
+    return { request, ...data };
+  } catch (error) {
+    if (!(error instanceof AppError)) await recordOpenedFailure(deps, propertyId, requestId, error);
+    throw error;
+  }
+}
+
+/**
  * `privacyRequests.delete`: erasure (GDPR Art. 17, CCPA delete), partial as gambling rules
  * require, in one transaction:
  * - writes `erased` suppression hashes of the player's email, phone and casino id (and
@@ -147,11 +178,16 @@ export async function deletePlayerData(
   input: PrivacyRequestInput,
 ): Promise<PrivacyRequestRow> {
   const found = await getPlayer(deps, propertyId, input.player);
+  const { requestId } = input;
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
+      // The player first, then the request: the order every erasure locks in.
       const player = await repo.lockPlayer(trx, propertyId, found.id);
       // Erased by a concurrent request between the lookup and the lock.
       if (!player) throw new AppError('not_found', 'Player not found');
+      if (requestId !== undefined) {
+        assertCompletable(await lockRequest(trx, propertyId, requestId), 'delete', player.id);
+      }
       const hashes = suppressionHashes(player);
       const suppressions = [
         ...hashes.map((hash) => ({ hash, reason: 'erased' as const })),
@@ -170,7 +206,6 @@ export async function deletePlayerData(
         email: player.email?.trim().toLowerCase() ?? null,
         phone: player.phone,
       });
-      await repo.unlinkRequests(trx, propertyId, player.id);
       const completion = {
         deleted,
         kept: { ...kept, reason: 'legal obligation: consent evidence and send decisions' },
@@ -179,25 +214,46 @@ export async function deletePlayerData(
           reasons: [...new Set(suppressions.map((s) => s.reason))],
         },
       };
-      return repo.insertRequest(
-        trx,
-        propertyId,
-        newRequest('delete', player, input, deps.clock.now(), completion, false),
-      );
+      const now = deps.clock.now();
+      // Before the other requests are unlinked: the opened one still names the player.
+      const request =
+        requestId === undefined
+          ? await repo.insertRequest(
+              trx,
+              propertyId,
+              newRequest('delete', player, input, now, completion, false),
+            )
+          : await completeOpened(trx, propertyId, requestId, {
+              type: 'delete',
+              playerId: player.id,
+              keepPlayer: false,
+              completion,
+              now,
+            });
+      await repo.unlinkRequests(trx, propertyId, player.id);
+      return request;
     });
   } catch (error) {
     if (!(error instanceof AppError)) {
-      await recordFailure(deps, propertyId, 'delete', found, input, error);
+      if (requestId === undefined) {
+        await recordFailure(deps, propertyId, 'delete', found, input, error);
+      } else {
+        await recordOpenedFailure(deps, propertyId, requestId, error);
+      }
     }
     throw error;
   }
 }
 
-/** `privacyRequests.list`: the property's requests, newest first. */
+/** `privacyRequests.list`: the property's requests, newest first, with their overdue flag. */
 export function listPrivacyRequests(
   deps: Deps,
   propertyId: string,
-  limit: number,
-): Promise<PrivacyRequestRow[]> {
-  return repo.listRequests(deps.database.db, propertyId, Math.min(limit, MAX_LISTED_REQUESTS));
+  options: { limit: number; overdue?: boolean | undefined },
+): Promise<ListedRequestRow[]> {
+  return repo.listRequests(deps.database.db, propertyId, {
+    limit: Math.min(options.limit, MAX_LISTED_REQUESTS),
+    now: deps.clock.now(),
+    overdue: options.overdue,
+  });
 }

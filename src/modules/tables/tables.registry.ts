@@ -4,8 +4,10 @@ import {
   CONSENT_TABLE,
   type ConsentInput,
   DECISION_TABLE,
+  INBOUND_TABLE,
   listConsents,
   listDecisions,
+  listInboundMessages,
   recordConsents,
 } from '../compliance/index.ts';
 import type { RawQuery, TableSpec } from '../../lib/postgrest-filter.ts';
@@ -18,6 +20,18 @@ import {
   PLAYER_TABLE,
   updatePlayersWhere,
 } from '../players/index.ts';
+import {
+  createGroups,
+  deleteGroupsWhere,
+  GROUP_TABLE,
+  listGroups,
+  listMembers,
+  MEMBER_TABLE,
+  updateGroupsWhere,
+} from '../subscriptions/index.ts';
+
+const REVIEW_HINT =
+  'replies come from the carrier; settle one flagged for review with POST /api/functions/review-sms-reply';
 
 /** What `/api/{table}` can do with one table; each function is the owning module's service. */
 export interface ExposedTable {
@@ -80,13 +94,56 @@ export const EXPOSED_TABLES: ReadonlyMap<string, ExposedTable> = new Map<string,
       remove: () => appendOnly('compliance_decisions'),
     },
   ],
+  [
+    // SMS replies as received; a reply flagged for review is settled with
+    // POST /api/functions/review-sms-reply.
+    'inbound_messages',
+    {
+      spec: INBOUND_TABLE,
+      list: listInboundMessages,
+      insert: () => appendOnly('inbound_messages', REVIEW_HINT),
+      update: () => appendOnly('inbound_messages', REVIEW_HINT),
+      remove: () => appendOnly('inbound_messages', REVIEW_HINT),
+    },
+  ],
+  [
+    'subscription_groups',
+    {
+      spec: GROUP_TABLE,
+      list: listGroups,
+      insert: async (deps, propertyId, body) => {
+        const rows = await createGroups(deps, propertyId, Array.isArray(body) ? body : [body]);
+        return Array.isArray(body) ? rows.map((row) => ({ ...row })) : { ...rows[0] };
+      },
+      update: updateGroupsWhere,
+      remove: deleteGroupsWhere,
+    },
+  ],
+  [
+    'subscription_members',
+    {
+      spec: MEMBER_TABLE,
+      list: listMembers,
+      insert: () => setThroughFunction(),
+      update: () => setThroughFunction(),
+      remove: () => setThroughFunction(),
+    },
+  ],
 ]);
 
 /** Records of what happened are never changed through the table API. */
-function appendOnly(table: string): never {
+function appendOnly(
+  table: string,
+  hint = 'record a revocation (POST /api/functions/record-consent) instead of changing or deleting',
+): never {
+  throw new AppError('validation_failed', `${table} is append-only: ${hint}`);
+}
+
+/** Memberships change through one function, which resolves players and reports unknown ones. */
+function setThroughFunction(): never {
   throw new AppError(
     'validation_failed',
-    `${table} is append-only: record a revocation (POST /api/functions/record-consent) instead of changing or deleting`,
+    'subscription_members is read-only here: set memberships with POST /api/functions/set-subscriptions',
   );
 }
 

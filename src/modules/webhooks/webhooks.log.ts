@@ -108,11 +108,33 @@ export async function getMessage(
 }
 
 /** Sends one delivered or failed message again (a new run of the retry schedule). */
+/**
+ * Sending again is sending to someone else's server on the caller's word: bounded per target,
+ * counted before the work. A replay re-sends one message (60 a minute); a resend can queue 1,000
+ * (10 an hour).
+ */
+const RESEND_LIMITS = {
+  replay: { name: 'minute', limit: 60, windowMs: 60_000 },
+  resend: { name: 'hour', limit: 10, windowMs: 3_600_000 },
+} as const;
+
+async function countResend(deps: Deps, target: TargetRef, kind: keyof typeof RESEND_LIMITS) {
+  const decision = await deps.rateLimiter.take(`webhook-${kind}:${target.kind}:${target.id}`, [
+    RESEND_LIMITS[kind],
+  ]);
+  if (!decision.allowed) {
+    throw new AppError('rate_limited', `Too many ${kind} requests for this target`, {
+      retry_after: decision.retryAfterSeconds,
+    });
+  }
+}
+
 export async function replayMessage(
   deps: Deps,
   target: TargetRef,
   messageId: string,
 ): Promise<{ message_id: string }> {
+  await countResend(deps, target, 'replay');
   const now = deps.clock.now();
   const requeued = await deps.database.db.transaction().execute(async (trx) => {
     const rows = await requeueMessages(trx, target, { messageId }, 'replay', now, 1);
@@ -136,6 +158,7 @@ export async function resendFailed(
   if (Number.isNaN(since.getTime()))
     throw new AppError('validation_failed', 'since must be a date-time');
   if (since > now) throw new AppError('validation_failed', 'since must not be in the future');
+  await countResend(deps, target, 'resend');
   const requeued = await deps.database.db.transaction().execute(async (trx) => {
     const rows = await requeueMessages(
       trx,

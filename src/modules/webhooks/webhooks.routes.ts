@@ -312,7 +312,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
         operationId: 'webhooks.replay',
         summary: 'Send one message again',
         description:
-          'Queues a delivered or failed message for a new run of the retry schedule, with the same `webhook-id`. 409 when it is already queued.',
+          'Queues a delivered or failed message for a new run of the retry schedule, with the same `webhook-id`. 409 when it is already queued; 60 replays a minute per endpoint (429).',
         tags,
         security,
         headers,
@@ -334,7 +334,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
         operationId: 'webhooks.resendFailed',
         summary: 'Send every failed message since a time again',
         description:
-          'Queues the messages of this endpoint created at or after `since` that failed (at most 1,000 per call; `more` says when to call again).',
+          'Queues the messages of this endpoint created at or after `since` that failed (at most 1,000 per call; `more` says when to call again); 10 calls an hour per endpoint (429).',
         tags,
         security,
         headers,
