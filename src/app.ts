@@ -36,6 +36,7 @@ import { propertyRoutes } from './modules/properties/index.ts';
 import { propertyKeyRoutes } from './modules/property-keys/index.ts';
 import { sessionRoutes } from './modules/sessions/index.ts';
 import { streamRoutes } from './modules/streams/index.ts';
+import { segmentRoutes } from './modules/segments/index.ts';
 import { subscriptionRoutes } from './modules/subscriptions/index.ts';
 import {
   complianceRoutes,
@@ -142,6 +143,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   webhookRoutes(app, deps);
   complianceRoutes(app, deps);
   subscriptionRoutes(app, deps);
+  segmentRoutes(app, deps);
   inboundSmsRoutes(app, deps);
   unsubscribeRoutes(app, deps);
   contentRoutes(app, deps);

@@ -83,6 +83,8 @@ export interface Config {
    * signed, unknown property). Signed requests never count: a carrier's STOP is never throttled.
    */
   readonly inboundSmsRefusalsPerIp: ThrottleRule;
+  /** Audience previews one property may run (each evaluates up to 100,000 players). */
+  readonly audiencePreviewsPerProperty: ThrottleRule;
   /**
    * This process runs the background workers (job handlers, events dispatcher). `false` makes
    * an API-only process (it still sends jobs); `npm run worker` runs workers without HTTP.
@@ -313,6 +315,10 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     inboundSmsRefusalsPerIp: throttle(env, 'THROTTLE_SMS_REFUSALS_PER_IP', {
       limit: 20,
+      windowSeconds: 60,
+    }),
+    audiencePreviewsPerProperty: throttle(env, 'THROTTLE_AUDIENCE_PREVIEWS', {
+      limit: 10,
       windowSeconds: 60,
     }),
     workers: bool(env, 'WORKERS', true),

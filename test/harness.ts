@@ -45,6 +45,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     THROTTLE_INVITES_PER_ORG: '1000000/60',
     THROTTLE_INVITES_PER_USER: '1000000/60',
     THROTTLE_ORGS_PER_USER: '1000000/60',
+    THROTTLE_AUDIENCE_PREVIEWS: '1000000/60',
     // Suites send many requests with one login token; the query-cost suite sets a real limit.
     USER_RATE_LIMIT_PER_MINUTE: '1000000',
     THROTTLE_SIGNUP_PER_ACCOUNT: '1000000/60',

@@ -566,6 +566,17 @@ export interface TemplatesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Saved player filters of a property (migration 20261207170000). */
+export interface SegmentsTable {
+  property_id: string;
+  id: Generated<string>;
+  name: string;
+  filter: string;
+  description: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -610,4 +621,5 @@ export interface DB {
   inbound_messages: InboundMessagesTable;
   privacy_requests: PrivacyRequestsTable;
   templates: TemplatesTable;
+  segments: SegmentsTable;
 }

@@ -131,7 +131,13 @@ export async function registerOpenApi(
         {
           name: 'Compliance',
           description:
-            'Consent records and the pre-send check (TCPA quiet hours and state rules, caps, self-exclusion, suppression)',
+            'Consent records, the pre-send check (TCPA quiet hours and state rules, caps, self-exclusion, suppression), opt-outs by SMS reply and email unsubscribe, subscription groups and the do-not-contact list',
+        },
+        { name: 'Content', description: 'Email (MJML + Liquid) and SMS (Liquid) templates' },
+        { name: 'Segments', description: 'Saved player filters and campaign audiences' },
+        {
+          name: 'Privacy requests',
+          description: 'GDPR and CCPA export and erasure requests, their deadlines and extensions',
         },
         { name: 'System', description: 'Health and readiness' },
         {

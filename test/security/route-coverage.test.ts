@@ -125,5 +125,6 @@ const PROBE = {
   privacyRequest: '00000000-0000-4000-8000-000000000009',
   inboundMessage: '00000000-0000-4000-8000-00000000000b',
   template: '00000000-0000-4000-8000-00000000000a',
+  segment: '00000000-0000-4000-8000-00000000000c',
   password: 'password',
 } as const;

@@ -500,6 +500,7 @@ const placeholderObjects: Objects = {
   privacyRequest: '00000000-0000-4000-8000-000000000000',
   inboundMessage: '00000000-0000-4000-8000-000000000000',
   template: '00000000-0000-4000-8000-000000000000',
+  segment: '00000000-0000-4000-8000-000000000000',
   password: 'password',
 };
 

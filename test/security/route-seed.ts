@@ -21,6 +21,7 @@ import { addDoNotContact, createGroups } from '../../src/modules/subscriptions/i
 import { authenticateBearer } from '../../src/modules/users/index.ts';
 import { createVoucherSet } from '../../src/modules/vouchers/index.ts';
 import { createTemplate } from '../../src/modules/content/index.ts';
+import { createSegment } from '../../src/modules/segments/index.ts';
 import { createEndpoint } from '../../src/modules/webhooks/index.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
@@ -57,6 +58,8 @@ export const KIND_TYPE = {
   privacyRequest: 'uuid',
   /** A content template of the property. */
   template: 'uuid',
+  /** A saved segment of the property. */
+  segment: 'uuid',
   /** The password of the user sending the request (routes acting on the caller's own account). */
   password: 'text',
 } as const;
@@ -279,6 +282,7 @@ export const freshObjects = {
     seedPrivacyRequest(h, String(t.objects.property), String(t.objects.player)),
   template: async (h: Harness, t: SecTenant) =>
     seedTemplate(h, t.org.id, String(t.objects.property)),
+  segment: async (h: Harness, t: SecTenant) => seedSegment(h, String(t.objects.property)),
 } satisfies Partial<Record<Kind, (h: Harness, t: SecTenant) => Promise<number | string>>>;
 
 /** An SMS template of the property, through the service. */
@@ -289,6 +293,15 @@ async function seedTemplate(h: Harness, orgId: number, propertyId: string): Prom
     { name: unique('Template'), channel: 'sms', body: 'Hi {{ player.first_name }}' },
   );
   return template.id;
+}
+
+/** A segment of the property, through the service. */
+async function seedSegment(h: Harness, propertyId: string): Promise<string> {
+  const segment = await createSegment(h.deps, propertyId, {
+    name: unique('Segment'),
+    filter: 'tier=eq.gold',
+  });
+  return segment.id;
 }
 
 /** An export request of the player, opened and not answered (answering keeps the player). */
@@ -438,6 +451,7 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
       dncHash: await seedDoNotContact(h, property.id),
       privacyRequest: await seedPrivacyRequest(h, property.id, player.id),
       template: await seedTemplate(h, org.id, property.id),
+      segment: await seedSegment(h, property.id),
       password: owner.password,
     },
   };

@@ -65,6 +65,7 @@ const propertyKeys = ownerList(
 );
 const players = propertyList('/api/players?order=id.asc');
 const templates = propertyList('/api/templates');
+const segments = propertyList('/api/segments?limit=100');
 const privacyRequests = propertyList('/api/functions/privacy-requests');
 const subscriptionMembers = propertyList('/api/subscription_members?order=player_id.asc');
 const doNotContact = propertyList('/api/do-not-contact?limit=1000');
@@ -1275,6 +1276,94 @@ export const ROUTES: readonly RouteSpec[] = [
     }),
     tenant: ['property', 'player'],
     ids: ['property'],
+  },
+
+  // --- Saved segments and the audience preview (issue 13) ---------------------------------
+  {
+    operationId: 'segments.list',
+    method: 'GET',
+    path: '/api/segments',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/segments?limit=5' }),
+    tenant: ['property'],
+  },
+  {
+    operationId: 'segments.create',
+    method: 'POST',
+    path: '/api/segments',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({
+      url: '/api/segments',
+      payload: { name: unique('Segment'), filter: 'tier=eq.gold&state=in.(NV,NJ)' },
+    }),
+    tenant: ['property'],
+    state: segments,
+  },
+  {
+    operationId: 'segments.get',
+    method: 'GET',
+    path: '/api/segments/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/segments/${o.segment}` }),
+    tenant: ['property', 'segment'],
+  },
+  {
+    operationId: 'segments.update',
+    method: 'PATCH',
+    path: '/api/segments/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/segments/${o.segment}`, payload: { name: unique('Renamed') } }),
+    tenant: ['property', 'segment'],
+    state: segments,
+  },
+  {
+    operationId: 'segments.delete',
+    method: 'DELETE',
+    path: '/api/segments/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['segment'],
+    request: (o) => ({ url: `/api/segments/${o.segment}` }),
+    tenant: ['property', 'segment'],
+    state: segments,
+  },
+  {
+    operationId: 'segments.listPlayers',
+    method: 'GET',
+    path: '/api/segments/{id}/players',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/segments/${o.segment}/players?limit=5` }),
+    tenant: ['property', 'segment'],
+  },
+  {
+    operationId: 'segments.count',
+    method: 'GET',
+    path: '/api/segments/{id}/count',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/segments/${o.segment}/count` }),
+    tenant: ['property', 'segment'],
+  },
+  {
+    operationId: 'segments.previewAudience',
+    method: 'POST',
+    path: '/api/functions/audience-preview',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({
+      url: '/api/functions/audience-preview',
+      payload: {
+        audience: { type: 'segment', segment_id: o.segment },
+        channel: 'sms',
+        purpose: 'marketing',
+      },
+    }),
+    tenant: ['property', 'segment'],
   },
 
   // --- PlayerOS (pk_ keys, or a member's bearer token + X-Property-Id) ----------------------

@@ -116,6 +116,8 @@ export async function checkRecipients(
   property: { id: string },
   request: CheckRequest,
   requestedBy: string,
+  /** `record: false` decides without writing `compliance_decisions` (an audience preview). */
+  options: { record?: boolean } = {},
 ): Promise<Decision[]> {
   if (request.recipients.length === 0 || request.recipients.length > MAX_RECIPIENTS) {
     throw new AppError('validation_failed', `recipients must hold 1 to ${MAX_RECIPIENTS}`);
@@ -322,6 +324,7 @@ export async function checkRecipients(
     };
   });
 
+  if (options.record === false) return decisions;
   await db
     .insertInto('compliance_decisions')
     .values(

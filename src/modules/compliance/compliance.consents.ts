@@ -1,3 +1,4 @@
+import type { Insertable } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Channel, DB, Purpose } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
@@ -45,8 +46,6 @@ export function normalizeAddress(channel: Channel, raw: string): string | null {
   }
   return raw.trim() || null;
 }
-
-import type { Insertable } from 'kysely';
 
 export async function recordConsents(
   deps: Deps,

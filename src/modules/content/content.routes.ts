@@ -166,7 +166,7 @@ export function contentRoutes(app: App, deps: Deps): void {
       schema: {
         operationId: 'templates.preview',
         summary: 'Preview a template for a player',
-        description: `${AREA} The message \`player_id\` would receive: email subject, HTML and plain text, or SMS text with its encoding (GSM-7 or UCS-2) and segment count. Links are preview links (\`session_token=preview-not-playable\`, \`/l/PREVIEW…\`): no session is created and nothing is sent.`,
+        description: `${AREA} The message \`player_id\` would receive: email subject, HTML and plain text, or SMS text with its encoding (GSM-7 or UCS-2) and segment count. Links are preview links (\`session_token=preview-not-playable\`, \`/l/PREVIEW…\`): no session is created and nothing is sent. With render-template, at most ${content.RENDERS_PER_MINUTE} renders a minute per property (429).`,
         tags,
         security,
         headers,
@@ -194,7 +194,7 @@ export function contentRoutes(app: App, deps: Deps): void {
       schema: {
         operationId: 'templates.render',
         summary: 'Render an unsaved template',
-        description: `${AREA} Checks a template source as a save would (400 validation_failed with \`details: { field, line, reason }\`) and renders it like a preview, for \`player_id\` when given. Nothing is stored. ${LIQUID_HELP}`,
+        description: `${AREA} Checks a template source as a save would (400 validation_failed with \`details: { field, line, reason }\`) and renders it like a preview, for \`player_id\` when given. Nothing is stored. With previews, at most ${content.RENDERS_PER_MINUTE} renders a minute per property (429). ${LIQUID_HELP}`,
         tags,
         security,
         headers,

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
+import { countAttempt } from '../../lib/throttle.ts';
 import { getPlayer } from '../players/index.ts';
 import { previewMinter } from './content.links.ts';
 import type { LinkRef } from './content.liquid.ts';
@@ -280,12 +281,28 @@ async function previewFor(
 }
 
 /** A saved template as `player_id` would receive it, with preview links (no session is made). */
+/**
+ * Renders a property may ask for a minute. One render is bounded (300 ms a part, 1 MiB out), but
+ * a read-scoped key looping on previews would still hold the CPU that sends campaigns.
+ */
+export const RENDERS_PER_MINUTE = 120;
+
+async function countRender(deps: Deps, property: PropertyRef): Promise<void> {
+  await countAttempt(
+    deps.rateLimiter,
+    `template-render:${property.id}`,
+    { limit: RENDERS_PER_MINUTE, windowSeconds: 60 },
+    'Too many template renders for this property',
+  );
+}
+
 export async function previewTemplate(
   deps: Deps,
   property: PropertyRef,
   id: string,
   playerId: string | undefined,
 ): Promise<RenderedMessage> {
+  await countRender(deps, property);
   const template = await found(deps, property, id);
   return previewFor(deps, property, compileTemplate(template), playerId);
 }
@@ -296,6 +313,7 @@ export async function renderTemplate(
   property: PropertyRef,
   input: Omit<TemplateInput, 'name'> & { player_id?: string | undefined },
 ): Promise<RenderedMessage> {
+  await countRender(deps, property);
   const compiled = await checkTemplate(deps, property, {
     channel: input.channel,
     subject: input.subject ?? null,
