@@ -8,6 +8,7 @@ import { connectDatabase, type Database } from '../src/db/connect.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { closeDeps, createDeps, createLogger, type Deps } from '../src/deps.ts';
 import type { App } from '../src/http/types.ts';
+import { openPgliteFromTemplate } from './pglite-template.ts';
 import { ManualClock, type ShiftedClock } from '../src/lib/clock.ts';
 import { type SmtpCatcher, startSmtpCatcher } from './smtp.ts';
 
@@ -57,16 +58,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 export async function openTestDatabase(config: Config): Promise<Database> {
-  const database = await connectDatabase(
-    config.databaseUrl
-      ? {
-          kind: 'postgres',
-          url: config.databaseUrl,
-          poolSize: config.dbPoolSize,
-          statementTimeoutMs: config.dbStatementTimeoutMs,
-        }
-      : { kind: 'pglite', dataDir: 'memory://' },
-  );
+  if (!config.databaseUrl) return openPgliteFromTemplate();
+  const database = await connectDatabase({
+    kind: 'postgres',
+    url: config.databaseUrl,
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+  });
   await migrate(database);
   return database;
 }

@@ -42,6 +42,8 @@ export type Database = {
   readonly query: (text: string, values?: unknown[]) => Promise<pg.QueryResult | pg.QueryResult[]>;
   /** PGlite in a folder: this process's claim on it (folder-lock.ts), which a server serves on. */
   readonly folder?: FolderLock;
+  /** PGlite: the whole database as a tarball, which `loadDataDir` opens again. */
+  readonly dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 };
 
@@ -63,7 +65,13 @@ export type ConnectOptions =
    * `dataDir` is a folder, or `memory://` for a throwaway database (tests). `role` says who
    * holds the folder to a process that finds it taken (default `process`).
    */
-  | { kind: 'pglite'; dataDir: string; role?: string };
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      role?: string;
+      /** A `dumpDataDir` tarball to start from (tests: a migrated template skips initdb). */
+      loadDataDir?: Blob;
+    };
 
 export async function connectDatabase(options: ConnectOptions): Promise<Database> {
   let pool: pg.Pool;
@@ -88,7 +96,10 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     }
     try {
       // pg_trgm backs the players search index (migration 20261123100000).
-      pglite = await PGlite.create(options.dataDir, { extensions: { pg_trgm } });
+      pglite = await PGlite.create(options.dataDir, {
+        extensions: { pg_trgm },
+        ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      });
     } catch (error) {
       await folder?.release();
       throw error;
@@ -111,6 +122,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       return Promise.resolve();
     },
     ...(folder ? { folder } : {}),
+    ...(open ? { dumpDataDir: () => open.dumpDataDir('none') } : {}),
     poolState: () => ({
       size: pool.options.max,
       inUse: pool.totalCount - pool.idleCount,

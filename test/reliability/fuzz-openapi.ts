@@ -43,6 +43,8 @@ export interface Operation {
   /** Content types the body may have, with their schema; undefined when there is no body. */
   readonly body: Readonly<Record<string, JsonSchema>> | undefined;
   readonly security: Security;
+  /** Statuses the operation documents with a `text/html` answer (a page for browsers). */
+  readonly htmlStatuses: ReadonlySet<number>;
 }
 
 interface RawParameter {
@@ -56,6 +58,7 @@ interface RawOperation {
   parameters?: RawParameter[];
   requestBody?: { content: Record<string, { schema?: JsonSchema }> };
   security?: Record<string, unknown>[];
+  responses?: Record<string, { content?: Record<string, unknown> }>;
 }
 interface Document {
   paths: Record<string, Record<string, RawOperation>>;
@@ -103,6 +106,11 @@ export function loadOperations(): Operation[] {
             )
           : undefined,
         security: securityOf(op, doc),
+        htmlStatuses: new Set(
+          Object.entries(op.responses ?? {})
+            .filter(([, response]) => response.content?.['text/html'] !== undefined)
+            .map(([status]) => Number(status)),
+        ),
       });
     }
   }

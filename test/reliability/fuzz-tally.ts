@@ -1,4 +1,5 @@
 import type { FuzzCase } from './fuzz-http.ts';
+import type { Operation } from './fuzz-openapi.ts';
 import type { RawCase } from './fuzz-raw.ts';
 import { envelopeProblem, jsonBody, type Reply } from './fuzz-send.ts';
 
@@ -10,6 +11,30 @@ import { envelopeProblem, jsonBody, type Reply } from './fuzz-send.ts';
  * clientErrorHandler answers most parser errors with the envelope; Node answers the rest.)
  */
 export const PARSER_STATUSES = new Set([400, 413, 417, 431]);
+
+/** The quality the Accept header gives a media type (0 when absent), and its position. */
+function quality(accept: string, type: string): { q: number; at: number } {
+  for (const [at, range] of accept.split(',').entries()) {
+    const [name = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    if (name !== type) continue;
+    const q = params.find((p) => p.startsWith('q='));
+    const value = q === undefined ? 1 : Number(q.slice(2));
+    return { q: Number.isFinite(value) ? value : 0, at };
+  }
+  return { q: 0, at: Infinity };
+}
+
+/**
+ * True when the request's Accept prefers a page: text/html named, ahead of application/json or
+ * without it. Only then may a route documenting `text/html` for an error answer one.
+ */
+export function prefersHtml(headers: FuzzCase['headers']): boolean {
+  const raw = Object.entries(headers).find(([name]) => name.toLowerCase() === 'accept')?.[1];
+  const accept = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+  const html = quality(accept, 'text/html');
+  const json = quality(accept, 'application/json');
+  return html.q > 0 && (html.q > json.q || (html.q === json.q && html.at < json.at));
+}
 
 export interface Problem {
   readonly kind: string;
@@ -39,7 +64,15 @@ export class Tally {
   mustFailSucceeded = 0;
   /** Requests sent again on a fresh socket because the pooled one had been closed. */
   retried = 0;
+  /** HTML error pages to requests that asked for one, from operations documenting them. */
+  htmlPages = 0;
   readonly problems: Problem[] = [];
+  /** Operation id → the statuses it documents with a `text/html` answer. */
+  readonly #htmlStatuses: ReadonlyMap<string, ReadonlySet<number>>;
+
+  constructor(operations: readonly Operation[] = []) {
+    this.#htmlStatuses = new Map(operations.map((op) => [op.id, op.htmlStatuses]));
+  }
 
   #problem(kind: string, detail: string) {
     this.problems.push({ kind, detail });
@@ -62,6 +95,8 @@ export class Tally {
       head: c.method === 'HEAD',
       mustFail: c.mustFail,
       body: c.body,
+      htmlAllowed:
+        prefersHtml(c.headers) && (this.#htmlStatuses.get(c.op)?.has(reply.status) ?? false),
     });
   }
 
@@ -74,6 +109,7 @@ export class Tally {
       head: false,
       mustFail: false,
       body: undefined,
+      htmlAllowed: false,
     });
   }
 
@@ -87,6 +123,8 @@ export class Tally {
       head: boolean;
       mustFail: boolean;
       body: string | Buffer | undefined;
+      /** The request asked for a page and the operation documents one for this status. */
+      htmlAllowed: boolean;
     },
   ): boolean {
     const { status } = reply;
@@ -124,6 +162,10 @@ export class Tally {
       return false;
     }
     const body = jsonBody(reply);
+    if (body === undefined && c.htmlAllowed && /^text\/html/i.test(reply.contentType)) {
+      this.htmlPages += 1;
+      return false;
+    }
     if (body === undefined) {
       const key = `${status} ${reply.contentType || 'no content-type'} (${label})`;
       this.nonJson.set(key, (this.nonJson.get(key) ?? 0) + 1);

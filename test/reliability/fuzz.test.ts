@@ -182,7 +182,7 @@ describe('hostile input against every documented route', () => {
       expect.stringMatching(/^games /),
     ]);
     console.info(`[fuzz] fingerprinted tables: ${tables.join(', ')}`);
-    const tally = new Tally();
+    const tally = new Tally(operations);
     const stats: BatchStats = {
       checked: 0,
       skipped: 0,
@@ -241,6 +241,10 @@ describe('hostile input against every documented route', () => {
       [...tally.nonJson].map(([key, n]) => `${key}: ${n}`).join('; ') || '0',
     );
     figure('non-JSON 4xx outside parser-level cases', tally.nonJsonUnexpected, '0');
+    figure(
+      'HTML 4xx pages to requests preferring text/html (operations documenting them)',
+      tally.htmlPages,
+    );
     figure('4xx not in the documented envelope', tally.envelopeViolations, '0');
     figure('must-fail cases that succeeded', tally.mustFailSucceeded, '0');
     figure('business tables fingerprinted', tables.length);

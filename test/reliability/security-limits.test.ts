@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createOrganization } from '../../src/modules/organizations/index.ts';
-import { makeUser, type TestUser, unique } from '../factories.ts';
+import { makePropertyTenant, makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
 import { recordFigure, recordSecrets } from './figures.ts';
 import { roundRobin } from './fleet-helpers.ts';
@@ -13,6 +13,7 @@ import {
   isEnvelope4xx,
   liveOperations,
   operationsOf,
+  send,
   sendJson,
   sleep,
   sources,
@@ -44,6 +45,8 @@ const LIMITS = {
   THROTTLE_INVITES_PER_ORG: 8,
   THROTTLE_INVITES_PER_USER: 5,
   THROTTLE_ORGS_PER_USER: 4,
+  THROTTLE_AUDIENCE_PREVIEWS: 4,
+  THROTTLE_SMS_REFUSALS_PER_IP: 6,
 } as const;
 type Setting = keyof typeof LIMITS;
 
@@ -86,6 +89,10 @@ interface LimitCase {
   /** The operations it exercises (operationId) and the settings whose limit it checks. */
   readonly operations: readonly string[];
   readonly setting: Setting;
+  /** Sent one after the other rather than at once (a limit that is, by design, only exact so). */
+  readonly sequential?: boolean;
+  /** The status every admitted request must get, when the case knows it. */
+  readonly admittedStatus?: number;
   readonly run: () => Promise<Answer[]>;
 }
 
@@ -360,6 +367,58 @@ const CASES: readonly LimitCase[] = [
       );
     },
   },
+  {
+    name: 'audience previews of one property by one key',
+    operations: ['segments.previewAudience'],
+    setting: 'THROTTLE_AUDIENCE_PREVIEWS',
+    admittedStatus: 200,
+    run: async () => {
+      const tenant = await makePropertyTenant(h, { scopes: ['read'] });
+      recordSecrets(tenant.key, tenant.owner.password, tenant.owner.token);
+      return burst(
+        Array.from(
+          { length: 12 },
+          () => (base) =>
+            sendJson(
+              `${base}/api/functions/audience-preview`,
+              { audience: { type: 'all' }, channel: 'sms', purpose: 'marketing' },
+              { headers: tenant.keyHeaders },
+            ),
+        ),
+      );
+    },
+  },
+  {
+    // One after the other, not at once: the allowance of refused inbound SMS is peeked and
+    // counted on failure (withFailureLimit), so that a carrier's signed burst never meets a 429;
+    // concurrent refusals may overshoot it by their number in flight, by design. In sequence
+    // the limit must hold exactly.
+    name: 'unsigned inbound SMS from one address',
+    operations: ['compliance.inboundSms'],
+    setting: 'THROTTLE_SMS_REFUSALS_PER_IP',
+    sequential: true,
+    admittedStatus: 403,
+    run: async () => {
+      const [from] = sources(31, 1);
+      const answers: Answer[] = [];
+      for (let i = 0; i < 15; i++) {
+        answers.push(
+          await send(`${next()}/api/sms/inbound/${unique('property')}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              From: '+15005550006',
+              To: '+15005550001',
+              Body: 'STOP',
+              MessageSid: `SM${randomBytes(16).toString('hex')}`,
+            }).toString(),
+            from: from!,
+          }),
+        );
+      }
+      return answers;
+    },
+  },
 ];
 
 /** Operations the document shows as throttled: named settings, or public auth routes with 429. */
@@ -410,7 +469,10 @@ describe('security class: concurrency on limits', () => {
 
   for (const limitCase of CASES) {
     const limit = LIMITS[limitCase.setting];
-    it(`admits exactly ${limit} (${limitCase.setting}) of ${limitCase.name}, sent at once across 3 processes`, async () => {
+    const how = limitCase.sequential
+      ? 'sent one after the other across 3 processes'
+      : 'sent at once across 3 processes';
+    it(`admits exactly ${limit} (${limitCase.setting}) of ${limitCase.name}, ${how}`, async () => {
       await ensureWindowLeft();
       const started = performance.now();
       const answers = await limitCase.run();
@@ -426,6 +488,9 @@ describe('security class: concurrency on limits', () => {
       expect(failed.map((a) => `${a.status} ${a.body.slice(0, 120)}`)).toEqual([]);
       expect(refused.every(isEnvelope4xx)).toBe(true);
       expect(admitted.length, `answers: ${JSON.stringify(tally(answers))}`).toBe(limit);
+      if (limitCase.admittedStatus !== undefined) {
+        expect(admitted.map((a) => a.status)).toEqual(admitted.map(() => limitCase.admittedStatus));
+      }
     });
   }
 });

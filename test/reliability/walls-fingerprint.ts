@@ -40,6 +40,8 @@ const FINGERPRINT: readonly [table: string, where: string][] = [
   ['contact_log', 'property_id in (select id from properties where org_id = $org)'],
   ['subscription_groups', 'property_id in (select id from properties where org_id = $org)'],
   ['subscription_members', 'property_id in (select id from properties where org_id = $org)'],
+  ['templates', 'property_id in (select id from properties where org_id = $org)'],
+  ['segments', 'property_id in (select id from properties where org_id = $org)'],
 ];
 
 /** A digest of every row the tenant owns, per table. */

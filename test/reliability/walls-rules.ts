@@ -76,6 +76,28 @@ export const PARAMS: Readonly<Record<string, Rule>> = {
   sms_auth_token: {
     omit: "the property's own SMS carrier auth token (write-only), a secret value, not a reference",
   },
+  // Answering a privacy request takes the opened request it answers: one of each type (answering
+  // closes it), and a third, still open, to extend.
+  'privacyRequests.export:body.request_id': object('exportRequest'),
+  'privacyRequests.delete:body.request_id': object('erasureRequest'),
+  'privacyRequests.extend:body.id': object('privacyRequest'),
+  'compliance.reviewSmsReply:body.id': object('inboundMessage'),
+  'subscriptions.set:body.group_id': object('subscriptionGroup'),
+  // A member is PlayLoop's uuid or the casino's id, resolved in the caller's own property: another
+  // property's player is reported `unknown` in the 200, exactly like a never-issued uuid, and no
+  // row of B changes (the fingerprint). So it is judged as a filter (same answer as the ghost, no
+  // B rows), not as a target that must be 404.
+  'subscriptions.set:body.members[].player_id': filter('player'),
+  // Do-not-contact hashes whatever id it is given; PlayLoop's uuid stands for a player's casino id
+  // only for the caller's own players, so B's uuid is stored (or looked up) in A's own list as an
+  // opaque value, like a never-issued uuid: a filter, same answer as the ghost, B's list untouched.
+  'doNotContact.add:body.entries[].player_id': filter('player'),
+  'doNotContact.remove:body.entries[].player_id': filter('player'),
+  'doNotContact.lookup:body.player_id': filter('player'),
+  'doNotContact.removeHash:path.hash': object('dncHash'),
+  'segments.previewAudience:body.audience.segment_id': object('segment'),
+  // A preview renders for one of the caller's players; another property's player is 404.
+  'templates.preview:body.player_id': object('player'),
   // properties.list documents org_id as a filter over the caller's own properties ("an
   // organization of someone else yields nothing", properties.test.ts), not as an address.
   'properties.list:query.org_id': filter('org'),
@@ -93,6 +115,8 @@ export const ID_OF_PATH: readonly [prefix: string, kind: Kind][] = [
   ['/play/api/plays/{id}', 'play'],
   ['/api/webhooks/{id}', 'webhook'],
   ['/api/connections/{id}', 'connection'],
+  ['/api/segments/{id}', 'segment'],
+  ['/api/templates/{id}', 'template'],
 ];
 
 /** `messageId` names a message of the endpoint or connection of its path (longest prefix wins). */
@@ -137,6 +161,14 @@ export const ALLOWLIST: Readonly<Record<string, string>> = {
     'stored auth token is the only credential, and an unsigned or wrongly signed post is 403 for ' +
     'every property alike (compliance.inbound.test.ts); there is no tenant-A credential to aim ' +
     "at tenant B's property with",
+  // The unsubscribe link of a message: the sealed token (player, property, group, channel under
+  // the server's key) is the whole credential, public by design (RFC 8058 one-click), like
+  // validateSession; there is no tenant-A credential to aim at tenant B with.
+  'compliance.unsubscribePage':
+    'public unsubscribe link: the sealed token is the only credential and names its own property',
+  'compliance.unsubscribe':
+    'public one-click unsubscribe (RFC 8058): the sealed token is the only credential and names ' +
+    'its own property',
 };
 
 /**
@@ -145,6 +177,7 @@ export const ALLOWLIST: Readonly<Record<string, string>> = {
  */
 export const HOOK_URL = 'http://127.0.0.1:9/walls';
 
+const SMS = { channel: 'sms', body: 'Hi {{ player.first_name }}' };
 const CONSENT = { channel: 'email', consent_type: 'email_opt_in', purpose: 'marketing' };
 
 /**
@@ -186,6 +219,17 @@ export const BODY_OVERRIDES: Readonly<
     },
   ],
   'compliance.updateSettings': () => [{ postal_address: '1 Casino Way, Las Vegas, NV 89109' }],
+  // Exactly one of phone, email or player_id: the player id, the one that could name B's player.
+  'doNotContact.lookup': (slot) => [{ player_id: slot('player_id') }],
+  // An email template needs a subject and MJML; an SMS one is the smallest valid template.
+  'templates.create': () => [{ name: `Walls ${randomBytes(4).toString('hex')}`, ...SMS }],
+  'templates.render': () => [SMS],
+  // Updates must change something (minProperties 1); a filter must name a real column.
+  'templates.update': () => [{ body: 'Hello {{ player.first_name }}' }],
+  'segments.create': () => [
+    { name: `Walls ${randomBytes(4).toString('hex')}`, filter: 'tier=eq.gold' },
+  ],
+  'segments.update': () => [{ description: 'Walls' }],
 };
 
 /** Filters the spec cannot name (`column.op=value`): the table routes' row filter. */

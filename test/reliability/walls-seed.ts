@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createApiKey } from '../../src/modules/api-keys/index.ts';
+import { createTemplate } from '../../src/modules/content/index.ts';
 import { createConnection, linkConnection } from '../../src/modules/connections/index.ts';
 import { createGame } from '../../src/modules/games/index.ts';
 import {
@@ -11,9 +12,12 @@ import {
 // Not in the module's index (only its routes create invitations); the seeder needs the mailed link.
 import { createPlayer } from '../../src/modules/players/index.ts';
 import { replacePrizes } from '../../src/modules/prizes/index.ts';
+import { openPrivacyRequest } from '../../src/modules/privacy/index.ts';
 import { createProperty } from '../../src/modules/properties/index.ts';
 import { createPropertyKey, type PropertyScope } from '../../src/modules/property-keys/index.ts';
+import { createSegment } from '../../src/modules/segments/index.ts';
 import { createStream } from '../../src/modules/streams/index.ts';
+import { addDoNotContact } from '../../src/modules/subscriptions/index.ts';
 import { createUser, login } from '../../src/modules/users/index.ts';
 import { createVoucherSet, generateVoucherCodes } from '../../src/modules/vouchers/index.ts';
 import { createEndpoint } from '../../src/modules/webhooks/index.ts';
@@ -54,6 +58,13 @@ export const KINDS = [
   'connectionMessage',
   'erasablePlayer',
   'subscriptionGroup',
+  'inboundMessage',
+  'dncHash',
+  'exportRequest',
+  'erasureRequest',
+  'privacyRequest',
+  'template',
+  'segment',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 export type Objects = Readonly<Record<Kind, string | number>>;
@@ -228,6 +239,57 @@ async function seedCompliance(
 }
 
 /**
+ * The property's objects of the audience and privacy routes, as test/security/route-seed.ts seeds
+ * them: an SMS reply flagged for review (written directly: only the signed carrier webhook stores
+ * them), a do-not-contact entry (its hash), three open privacy requests (one to answer by export,
+ * one by erasure of the erasable player, one to extend: answering one closes it), an SMS template
+ * and a segment. Names carry the marker.
+ */
+async function seedAudience(
+  h: Harness,
+  org: { id: number },
+  propertyId: string,
+  marker: string,
+  players: { player: string; erasable: string },
+) {
+  const { id: inboundMessage } = await h.deps.database.db
+    .insertInto('inbound_messages')
+    .values({
+      property_id: propertyId,
+      from_address: '+12125550142',
+      to_address: '+17025550100',
+      body: 'please stop texting me',
+      intent: 'review',
+      message_sid: `SM${randomBytes(16).toString('hex')}`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { hashes } = await addDoNotContact(h.deps, propertyId, [
+    { email: `dnc-${marker}@example.test` },
+  ]);
+  const open = async (type: 'export' | 'delete', player: string) =>
+    (await openPrivacyRequest(h.deps, propertyId, { type, player, note: marker })).id;
+  const template = await createTemplate(
+    h.deps,
+    { id: propertyId, orgId: org.id },
+    { name: `Template ${marker}`, channel: 'sms', body: 'Hi {{ player.first_name }}' },
+  );
+  const segment = await createSegment(h.deps, propertyId, {
+    name: `Segment ${marker}`,
+    filter: 'tier=eq.gold',
+  });
+  return {
+    inboundMessage,
+    dncHash: hashes[0]!,
+    exportRequest: await open('export', players.player),
+    erasureRequest: await open('delete', players.erasable),
+    privacyRequest: await open('export', players.player),
+    template: template.id,
+    segment: segment.id,
+  };
+}
+
+/**
  * A complete tenant, through the services (and the in-process API where no service is
  * exported): an organization on the Business tier with a member of every role (and one more
  * member to be the object of member routes), three DailyPlay keys (one to use, one scoped to a
@@ -235,7 +297,8 @@ async function seedCompliance(
  * sessions, a play, two invitations, a property with read, write and read+write pk_ keys plus
  * one more to be revoked, players, a webhook endpoint of the property and a connection of the
  * organization (linked to the stream), each with a delivered message, a player to erase, a
- * subscription group, a consent and a pre-send decision. Names carry the tenant's marker.
+ * subscription group, a consent and a pre-send decision, and the audience and privacy objects
+ * (seedAudience). Names carry the tenant's marker.
  */
 export async function seedTenant(h: Harness, label: string): Promise<WallTenant> {
   const marker = `walls${label}${randomBytes(4).toString('hex')}`;
@@ -332,6 +395,10 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
     email: `erasable-${marker}@example.test`,
   });
   const compliance = await seedCompliance(h, property.id, player.id, pkKeys);
+  const audience = await seedAudience(h, org, property.id, marker, {
+    player: player.id,
+    erasable: erasablePlayer.id,
+  });
 
   // Outbound webhooks. The endpoint listens to player.deleted only, and the connection fires on
   // play_complete only: nothing the seed or the matrix does, so the server's events dispatcher
@@ -418,6 +485,7 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
       connectionMessage,
       erasablePlayer: erasablePlayer.id,
       subscriptionGroup: compliance.group,
+      ...audience,
     },
     userIds: [...everyone.map((user) => user.id), inviteeLogin.user.id],
     privateStrings: [marker, ...everyone.map((user) => user.email), inviteeEmail],
@@ -454,5 +522,12 @@ export function ghostObjects(): Objects {
     connectionMessage: messageId(),
     erasablePlayer: randomUUID(),
     subscriptionGroup: randomUUID(),
+    inboundMessage: randomUUID(),
+    dncHash: randomBytes(32).toString('hex'),
+    exportRequest: randomUUID(),
+    erasureRequest: randomUUID(),
+    privacyRequest: randomUUID(),
+    template: randomUUID(),
+    segment: randomUUID(),
   };
 }

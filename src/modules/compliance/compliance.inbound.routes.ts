@@ -49,7 +49,7 @@ export function inboundSmsRoutes(app: App, deps: Deps): void {
           description:
             "Point the SMS number's incoming-message webhook here (Twilio: `POST`, form fields `From`, `To`, `Body`, `MessageSid`). Requests must carry Twilio's `X-Twilio-Signature` over `PUBLIC_URL` + this path, made with the auth token stored in the property's compliance settings (403 otherwise). " +
             "STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT, OPT OUT, OPT-OUT, ARRET, REMOVE, TD (the whole message, any case, surrounding spaces and punctuation ignored) revoke the number's SMS consent at once, as far as the property's `revocation_scope` reaches, and are answered with one confirmation; START, YES, UNSTOP restore the consent held before; HELP and INFO get the help text; other text that reads like an opt-out is kept for review (`GET /api/inbound_messages?intent=eq.review&reviewed_at=is.null`, settled with `POST /api/functions/review-sms-reply`). " +
-            'Refused requests (unsigned, wrongly signed) are limited per client address (429); signed ones never are. Answers TwiML.',
+            'Refused requests (unsigned, wrongly signed, unknown property) are limited per client address (`THROTTLE_SMS_REFUSALS_PER_IP`, 20 a minute by default; 429); signed ones never count. Answers TwiML.',
           tags: ['Compliance'],
           params: Type.Object({ propertyId: Type.String({ maxLength: 64 }) }),
           body: Type.Record(Type.String(), Type.String()),

@@ -51,7 +51,7 @@ const html = (description: string) => ({
   content: { 'text/html': { schema: Type.String() } },
 });
 const htmlOrEnvelope = (description: string) => ({
-  description: `${description} (an HTML page when the client accepts \`text/html\`, else the error envelope)`,
+  description: `${description} (an HTML page when the Accept header prefers \`text/html\` to \`application/json\`, else the error envelope)`,
   content: {
     'application/json': { schema: Type.Ref('ErrorResponse') },
     'text/html': { schema: Type.String() },
@@ -113,7 +113,31 @@ function sendHtml(reply: FastifyReply, status: number, body: string): FastifyRep
   );
 }
 
-const wantsHtml = (request: FastifyRequest) => /text\/html/i.test(request.headers.accept ?? '');
+/** The quality a media range gets in an Accept header; 0 when absent or refused. */
+function quality(accept: string, type: string): { q: number; at: number } {
+  const ranges = accept.split(',');
+  for (const [at, range] of ranges.entries()) {
+    const [name = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    if (name !== type) continue;
+    const q = params.find((p) => p.startsWith('q='));
+    const value = q === undefined ? 1 : Number(q.slice(2));
+    return { q: Number.isFinite(value) ? value : 0, at };
+  }
+  return { q: 0, at: Infinity };
+}
+
+/**
+ * Only a browser gets the error as a page: its Accept names text/html, ahead of (or without)
+ * application/json. A missing Accept, a bare wildcard or an API client's JSON get the envelope, which
+ * is what scripts and mail providers can read.
+ */
+function wantsHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  const html = quality(accept, 'text/html');
+  const json = quality(accept, 'application/json');
+  if (html.q <= 0) return false;
+  return html.q > json.q || (html.q === json.q && html.at < json.at);
+}
 
 function errorPage(error: AppError): string {
   const text =

@@ -139,6 +139,44 @@ describe('the unsubscribe token', () => {
     expect(await revocations(r)).toEqual([]);
   });
 
+  it('answers errors as a page only when the client prefers text/html, else the envelope', async () => {
+    const bad = 'v1.garbage';
+    const htmlFor = [
+      'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'text/html, application/json',
+      'application/json;q=0.5, text/html',
+    ];
+    for (const accept of htmlFor) {
+      const answer = await page(bad, clientIp(), { accept });
+      expect(answer.statusCode, accept).toBe(404);
+      expect(answer.headers['content-type'], accept).toMatch(/^text\/html/);
+    }
+    const envelopeFor = [
+      undefined,
+      '*/*',
+      'application/json',
+      'application/json, text/html',
+      'text/html;q=0, */*',
+      'text/plain',
+    ];
+    for (const accept of envelopeFor) {
+      const answer = await page(bad, clientIp(), accept === undefined ? {} : { accept });
+      expectError(answer, 404, 'not_found');
+      expect(answer.headers['content-type'], accept).toMatch(/^application\/json/);
+    }
+    // A JSON body to the form route: the envelope unless a browser asked for a page.
+    const jsonPost = await post(bad, '{"scope":"all"}', clientIp(), {
+      'content-type': 'application/json',
+    });
+    expectError(jsonPost, 415, 'unsupported_media_type');
+    const browserPost = await post(bad, '{"scope":"all"}', clientIp(), {
+      'content-type': 'application/json',
+      accept: 'text/html',
+    });
+    expect(browserPost.statusCode).toBe(415);
+    expect(browserPost.headers['content-type']).toMatch(/^text\/html/);
+  });
+
   it('refuses an address that is not one or a program too long, when the send path asks for a token', async () => {
     const r = await recipient();
     await expect(unsubscribeToken(h.deps, target(r, { address: 'not an email' }))).rejects.toThrow(
