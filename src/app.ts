@@ -44,6 +44,7 @@ import {
   unsubscribeRoutes,
 } from './modules/compliance/index.ts';
 import { contentRoutes } from './modules/content/index.ts';
+import { campaignRoutes, campaignTrackingRoutes } from './modules/campaigns/index.ts';
 import { webhookRoutes } from './modules/webhooks/index.ts';
 import { tableRoutes } from './modules/tables/index.ts';
 import { authRoutes } from './modules/users/index.ts';
@@ -147,6 +148,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   inboundSmsRoutes(app, deps);
   unsubscribeRoutes(app, deps);
   contentRoutes(app, deps);
+  campaignRoutes(app, deps);
+  campaignTrackingRoutes(app, deps);
   connectionRoutes(app, deps);
   connectionLogRoutes(app, deps);
   connectionLinkRoutes(app, deps);

@@ -3,6 +3,15 @@ import type { Job } from './jobs/jobs.ts';
 import type { QueueName } from './jobs/queues.ts';
 import { playerActivityConsumer } from './modules/players/index.ts';
 import {
+  closeOutboxes,
+  continueLater,
+  deliverCampaign,
+  planCampaign,
+  QUEUE_DELIVER,
+  QUEUE_PLAN,
+  sweepCampaigns,
+} from './modules/campaigns/index.ts';
+import {
   type DeliverJob,
   deliverMessage,
   sweepOverdue,
@@ -30,6 +39,19 @@ export const JOB_HANDLERS: Partial<Record<QueueName, QueueHandler>> = {
   'webhooks.deliver': async (deps, job) => {
     await deliverMessage(deps, (job.data as DeliverJob).messageId);
   },
+  'campaigns.plan': async (deps, job) => {
+    const { campaignId } = job.data as { campaignId: string };
+    const { next } = await planCampaign(deps, campaignId, job.signal);
+    // Sending starts with the first planned slice: a large audience is sent while it is planned.
+    if (next !== 'none') await continueLater(deps, QUEUE_DELIVER, campaignId);
+    if (next === 'plan') await continueLater(deps, QUEUE_PLAN, campaignId);
+  },
+  'campaigns.deliver': async (deps, job) => {
+    const { campaignId } = job.data as { campaignId: string };
+    const result = await deliverCampaign(deps, campaignId, job.signal);
+    if (result.next === 'again') await continueLater(deps, QUEUE_DELIVER, campaignId);
+    if (result.next === 'later') await continueLater(deps, QUEUE_DELIVER, campaignId, result.at);
+  },
 };
 
 /** Periodic work of a worker process, each run every `everyMs` (errors logged, never fatal). */
@@ -38,6 +60,8 @@ export const PERIODIC_TASKS: Readonly<
 > = {
   // Messages whose job was lost (a queue outage, a job that ran before its time) are re-sent.
   'webhooks.sweep': { everyMs: 15_000, run: (deps) => sweepOverdue(deps) },
+  // Campaigns whose jobs were lost (a queue outage, a worker killed between jobs) go on.
+  'campaigns.sweep': { everyMs: 30_000, run: (deps) => sweepCampaigns(deps) },
 };
 
 export type ConsumerFactory = (deps: Deps) => EventConsumer;
@@ -120,6 +144,8 @@ export async function startBackground(
       await stopPeriodic();
       await dispatcher.stop();
       await stopJobs();
+      // The campaign senders' pooled SMTP connections, once no job can use them.
+      closeOutboxes();
     },
   };
 }

@@ -69,6 +69,14 @@ export interface Config {
   /** `smtp://` or `smtps://` URL of the outgoing mail server; unset = mails are logged. */
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** SMTP connections campaign mail keeps open (pooled). */
+  readonly smtpPoolSize: number;
+  /** Base URL of the Twilio-compatible Messages API campaigns send SMS through. */
+  readonly twilioBaseUrl: string;
+  /** Messages per second each channel sends, across every process (the shared limiter). */
+  readonly sendRates: { readonly email: number; readonly sms: number };
+  /** Test sends of a campaign one property may make (they mail any address given). */
+  readonly testSendsPerProperty: ThrottleRule;
   readonly signupEnabled: boolean;
   /** Install default of how many players one property may store (property_quota_defaults). */
   readonly propertyMaxRows: number;
@@ -281,6 +289,13 @@ export function loadConfig(env: Env = process.env): Config {
     demoPassword: optional(env, 'DEMO_PASSWORD'),
     smtpUrl: smtp(env, 'SMTP_URL'),
     mailFrom: optional(env, 'MAIL_FROM') ?? 'PlayLoop <no-reply@localhost>',
+    smtpPoolSize: int(env, 'SMTP_POOL_SIZE', 5, 1, 50),
+    twilioBaseUrl: (url(env, 'TWILIO_BASE_URL') ?? 'https://api.twilio.com').replace(/\/+$/, ''),
+    sendRates: {
+      email: int(env, 'SEND_RATE_EMAIL_PER_SECOND', 50, 1, 10_000),
+      sms: int(env, 'SEND_RATE_SMS_PER_SECOND', 10, 1, 1_000),
+    },
+    testSendsPerProperty: throttle(env, 'THROTTLE_TEST_SENDS', { limit: 20, windowSeconds: 3600 }),
     signupEnabled: bool(env, 'SIGNUP_ENABLED', true),
     propertyMaxRows: int(env, 'PROPERTY_MAX_ROWS', 5_000_000, 0, Number.MAX_SAFE_INTEGER),
     propertyMaxBytes: int(env, 'PROPERTY_MAX_BYTES', 2 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),

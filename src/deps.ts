@@ -1,3 +1,4 @@
+import { closeOutboxes } from './modules/campaigns/campaigns.outbox.ts';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
@@ -208,6 +209,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.keyUsage.close();
   await deps.propertyKeyUsage.close();
   await deps.mailer.close?.();
+  closeOutboxes();
   deps.webhookSender.close();
   await deps.rateLimiter.close();
   deps.redis?.disconnect();

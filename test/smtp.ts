@@ -6,8 +6,10 @@ export interface CaughtMail {
   to: string[];
   from: string;
   subject: string;
-  /** The decoded text body. */
+  /** The decoded text body (single-part mails; a multipart mail's raw MIME otherwise). */
   text: string;
+  /** The message as received (headers and MIME parts, transfer-encoded). */
+  raw: string;
 }
 
 export interface SmtpCatcher {
@@ -21,7 +23,7 @@ export interface SmtpCatcher {
   close(): Promise<void>;
 }
 
-function decodeQuotedPrintable(body: string): string {
+export function decodeQuotedPrintable(body: string): string {
   const bytes = Buffer.from(
     body
       .replace(/=\r?\n/g, '')
@@ -70,6 +72,7 @@ export function parseMail(raw: string, to: string[]): CaughtMail {
     from: header('From'),
     subject: decodeHeader(header('Subject')),
     text: text.replace(/\r\n/g, '\n'),
+    raw,
   };
 }
 

@@ -486,6 +486,9 @@ export interface ComplianceSettingsTable {
   sms_help_text: string | null;
   /** Sealed. */
   sms_auth_token: string | null;
+  sms_account_sid: Generated<string | null>;
+  sms_from: Generated<string | null>;
+  sms_messaging_service_sid: Generated<string | null>;
   revocation_scope: Generated<'program' | 'sender'>;
   updated_at: Defaulted;
 }
@@ -577,6 +580,114 @@ export interface SegmentsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export type CampaignStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'failed';
+export type MessageStatus =
+  | 'queued'
+  | 'skipped'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'bounced'
+  | 'failed'
+  | 'opened'
+  | 'clicked'
+  | 'cancelled';
+
+type Updated = ColumnType<Date, Date | string | undefined, Date | string>;
+type Count = ColumnType<number, number | undefined, number>;
+type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** Campaigns of a property (migration 20261207180000). */
+export interface CampaignsTable {
+  property_id: string;
+  id: Generated<string>;
+  name: string;
+  channel: 'email' | 'sms';
+  purpose: Generated<Purpose>;
+  template_id: Maybe<string>;
+  content: Maybe<unknown>;
+  audience: unknown;
+  program: Maybe<string>;
+  subscription_group_id: Maybe<string>;
+  from_name: Maybe<string>;
+  from_address: Maybe<string>;
+  reply_to: Maybe<string>;
+  link_ttl_hours: Generated<number>;
+  status: Generated<CampaignStatus>;
+  send_at: Maybe<Date>;
+  local_date: Maybe<string>;
+  local_time: Maybe<string>;
+  fallback_time_zone: Maybe<string>;
+  plan_cursor: Maybe<string>;
+  planned_at: Maybe<Date>;
+  audience_size: Maybe<number>;
+  queued: Count;
+  skipped: Count;
+  sent: Count;
+  delivered: Count;
+  bounced: Count;
+  failed: Count;
+  opened: Count;
+  clicked: Count;
+  failure: Maybe<string>;
+  heartbeat_at: Maybe<Date>;
+  started_at: Maybe<Date>;
+  finished_at: Maybe<Date>;
+  created_at: CreatedAt;
+  updated_at: Updated;
+}
+
+/** One recipient's message of a campaign (migration 20261207180000). */
+export interface MessagesTable {
+  property_id: string;
+  id: Generated<string>;
+  campaign_id: string;
+  player_id: string;
+  channel: 'email' | 'sms';
+  status: MessageStatus;
+  skip_reasons: ColumnType<string[], string[] | undefined, string[]>;
+  decision_id: Maybe<string>;
+  to_address: Maybe<string>;
+  subject: Maybe<string>;
+  html: Maybe<string>;
+  body: Maybe<string>;
+  sms_segments: Maybe<number>;
+  sms_encoding: Maybe<string>;
+  send_after: Date;
+  provider: Maybe<string>;
+  provider_id: Maybe<string>;
+  error: Maybe<string>;
+  attempts: Count;
+  sending_at: Maybe<Date>;
+  sent_at: Maybe<Date>;
+  delivered_at: Maybe<Date>;
+  bounced_at: Maybe<Date>;
+  failed_at: Maybe<Date>;
+  opened_at: Maybe<Date>;
+  clicked_at: Maybe<Date>;
+  created_at: CreatedAt;
+  updated_at: Updated;
+}
+
+export interface ShortLinksTable {
+  code: string;
+  property_id: string;
+  message_id: string | null;
+  url: string;
+  expires_at: Date;
+  created_at: CreatedAt;
+}
+
+export interface IdempotencyKeysTable {
+  property_id: string;
+  operation: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: unknown;
+  created_at: CreatedAt;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
   users: UsersTable;
@@ -622,4 +733,8 @@ export interface DB {
   privacy_requests: PrivacyRequestsTable;
   templates: TemplatesTable;
   segments: SegmentsTable;
+  campaigns: CampaignsTable;
+  messages: MessagesTable;
+  short_links: ShortLinksTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -34,6 +34,30 @@ export const QUEUES = {
     expireInSeconds: 120,
     concurrency: 8,
   },
+  /**
+   * Planning one slice (30 s) of a campaign's audience: check, render, mint, write. A slice
+   * hands over to the next job, so expiry stays short; retries resume from the campaign's cursor.
+   */
+  'campaigns.plan': {
+    name: 'campaigns.plan',
+    retryLimit: 10,
+    retryDelaySeconds: 10,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    concurrency: 1,
+  },
+  /**
+   * Sending one slice (30 s) of a campaign's due messages at the channel's rate. Messages are
+   * claimed one statement at a time, so a retried or doubled job never sends one twice.
+   */
+  'campaigns.deliver': {
+    name: 'campaigns.deliver',
+    retryLimit: 10,
+    retryDelaySeconds: 10,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    concurrency: 4,
+  },
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof QUEUES;

@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * Sealing outbound secrets at rest: a webhook's signing secret or a connection's API key must be
@@ -14,6 +22,14 @@ export class SecretBoxError extends Error {}
 export interface SecretBox {
   seal(plaintext: string): Promise<string>;
   open(sealed: string): Promise<string>;
+  /**
+   * A short tag proving PlayLoop wrote `data` for `purpose` (HMAC-SHA256 under a key derived
+   * from the box's key, 128 bits, base64url): links that must not be forged but need no secret
+   * inside (a tracked click's target) are signed, not sealed.
+   */
+  sign(purpose: string, data: string): Promise<string>;
+  /** Whether `tag` is sign(purpose, data), compared in constant time. */
+  verify(purpose: string, data: string, tag: string): Promise<boolean>;
 }
 
 const keyId = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 8);
@@ -52,6 +68,18 @@ export function openWith(key: Buffer, sealed: string): string {
   }
 }
 
+const derivedKeys = new Map<string, Buffer>();
+
+function signWith(key: Buffer, purpose: string, data: string): Buffer {
+  const name = `${keyId(key)}:${purpose}`;
+  let derived = derivedKeys.get(name);
+  if (!derived) {
+    derived = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `playloop:${purpose}`, 32));
+    derivedKeys.set(name, derived);
+  }
+  return createHmac('sha256', derived).update(data).digest().subarray(0, 16);
+}
+
 /** A box over a key known now, or one loaded on first use (then kept). */
 export function createSecretBox(key: Buffer | (() => Promise<Buffer>)): SecretBox {
   let loaded: Promise<Buffer> | undefined = Buffer.isBuffer(key) ? Promise.resolve(key) : undefined;
@@ -70,6 +98,14 @@ export function createSecretBox(key: Buffer | (() => Promise<Buffer>)): SecretBo
     },
     async open(sealed) {
       return openWith(await load(), sealed);
+    },
+    async sign(purpose, data) {
+      return signWith(await load(), purpose, data).toString('base64url');
+    },
+    async verify(purpose, data, tag) {
+      const expected = signWith(await load(), purpose, data);
+      const given = Buffer.from(tag, 'base64url');
+      return given.length === expected.length && timingSafeEqual(given, expected);
     },
   };
 }

@@ -142,6 +142,28 @@ const SettingsFields = {
   unsubscribe_url: Nullable(Type.String({ minLength: 1, maxLength: 2048, format: 'uri' })),
   sms_program_name: Nullable(Type.String({ minLength: 1, maxLength: 100 })),
   sms_help_text: Nullable(Type.String({ minLength: 1, maxLength: 320 })),
+  sms_account_sid: Nullable(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Campaign SMS: the Twilio-compatible account SID (with sms_auth_token)',
+    }),
+  ),
+  sms_from: Nullable(
+    Type.String({
+      minLength: 1,
+      maxLength: 32,
+      description:
+        'Campaign SMS: the sending number (E.164) or sender id; or sms_messaging_service_sid',
+    }),
+  ),
+  sms_messaging_service_sid: Nullable(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Campaign SMS: a messaging service to send through, instead of sms_from',
+    }),
+  ),
   revocation_scope: Type.Union([Type.Literal('program'), Type.Literal('sender')], {
     description:
       "How far an SMS opt-out reaches. program (default): the property's SMS program (`sms_program_name`; every program when it has none), FCC 24-18 as in force; sender: every SMS and voice program of the property, the revoke-all rule delayed to 2027-01-31",
@@ -162,6 +184,9 @@ const SettingsBody = Type.Object(
     sms_program_name: Type.Optional(SettingsFields.sms_program_name),
     sms_help_text: Type.Optional(SettingsFields.sms_help_text),
     revocation_scope: Type.Optional(SettingsFields.revocation_scope),
+    sms_account_sid: Type.Optional(SettingsFields.sms_account_sid),
+    sms_from: Type.Optional(SettingsFields.sms_from),
+    sms_messaging_service_sid: Type.Optional(SettingsFields.sms_messaging_service_sid),
     sms_auth_token: Type.Optional(
       Nullable(
         Type.String({
@@ -204,7 +229,7 @@ export function complianceRoutes(app: App, deps: Deps): void {
         operationId: 'compliance.updateSettings',
         summary: "Change the property's compliance settings",
         description:
-          'Minimum age (21 by default), marketing caps per player per 24 hours (per channel and overall; null: none), the postal address marketing mail needs, the SMS program name and HELP text, and the carrier auth token that signs inbound SMS (write-only; shown as `sms_auth_token_set`).',
+          'Minimum age (21 by default), marketing caps per player per 24 hours (per channel and overall; null: none), the postal address marketing mail needs, the SMS program name and HELP text, the carrier auth token that signs inbound SMS and status callbacks (write-only; shown as `sms_auth_token_set`), and the campaign SMS sender (`sms_account_sid` with `sms_from` or `sms_messaging_service_sid`, through TWILIO_BASE_URL); without a complete sender, SMS campaigns store their messages without sending them.',
         tags,
         security: propertySecurity,
         headers: PropertyHeaders,

@@ -11,6 +11,10 @@ export interface SettingsView {
   unsubscribe_url: string | null;
   sms_program_name: string | null;
   sms_help_text: string | null;
+  /** The campaign SMS sender: a Twilio-compatible account and its number or messaging service. */
+  sms_account_sid: string | null;
+  sms_from: string | null;
+  sms_messaging_service_sid: string | null;
   /** How far an SMS opt-out reaches: the property's SMS program, or every SMS and voice one. */
   revocation_scope: 'program' | 'sender';
   sms_auth_token_set: boolean;
@@ -30,6 +34,9 @@ const DEFAULTS: SettingsView = {
   unsubscribe_url: null,
   sms_program_name: null,
   sms_help_text: null,
+  sms_account_sid: null,
+  sms_from: null,
+  sms_messaging_service_sid: null,
   revocation_scope: 'program',
   sms_auth_token_set: false,
 };

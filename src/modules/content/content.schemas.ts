@@ -125,7 +125,7 @@ export const RenderBody = Type.Object(
   { additionalProperties: false },
 );
 
-const Rendered = Type.Object({
+export const Rendered = Type.Object({
   channel: ChannelSchema,
   subject: Type.Optional(Type.String({ description: 'Email: the rendered subject' })),
   html: Type.Optional(Type.String({ description: 'Email: the HTML part (MJML rendered)' })),

@@ -307,6 +307,17 @@ export async function previewTemplate(
   return previewFor(deps, property, compileTemplate(template), playerId);
 }
 
+/** Sources already checked (a campaign's frozen copy), rendered as a preview for `playerId`. */
+export async function previewSource(
+  deps: Deps,
+  property: PropertyRef,
+  source: TemplateSource,
+  playerId: string | undefined,
+): Promise<RenderedMessage> {
+  await countRender(deps, property);
+  return previewFor(deps, property, compileTemplate(source), playerId);
+}
+
 /** An unsaved template, checked as a save would check it, rendered as a preview. */
 export async function renderTemplate(
   deps: Deps,

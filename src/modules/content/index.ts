@@ -25,8 +25,11 @@ export {
   getTemplate,
   listTemplates,
   MAX_TEMPLATES_PER_PROPERTY,
+  previewSource,
   previewTemplate,
   renderTemplate,
   type Template,
   updateTemplate,
 } from './content.service.ts';
+export { prepareForSending, renderForSending, type SendingTemplate } from './content.sending.ts';
+export { Rendered } from './content.schemas.ts';

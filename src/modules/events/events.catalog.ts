@@ -44,6 +44,29 @@ const spec = <S extends TSchema>(value: {
   data: S;
 }) => value;
 
+const campaignFields = {
+  campaign_id: Uuid('The campaign'),
+  name: Type.String({ description: "The campaign's name" }),
+  channel: Type.Union([Type.Literal('email'), Type.Literal('sms')]),
+};
+
+const messageSpec = (summary: string, description: string) =>
+  spec({
+    version: 1,
+    scope: 'property',
+    summary,
+    description,
+    data: Type.Object({
+      message_id: Uuid('The message'),
+      campaign_id: Uuid('Its campaign'),
+      player_id: Uuid("The recipient's PlayLoop id"),
+      channel: Type.Union([Type.Literal('email'), Type.Literal('sms')]),
+      provider: Nullable(Type.String({ description: 'smtp, twilio or none' })),
+      error: Nullable(Type.String({ description: 'Why it failed (message.failed)' })),
+      url: Nullable(Type.String({ description: 'The link followed (message.clicked)' })),
+    }),
+  });
+
 export const EVENT_CATALOG = {
   'session.created': spec({
     version: 1,
@@ -294,6 +317,51 @@ export const EVENT_CATALOG = {
       failing_since: Nullable(DateTime('The first failure of the run that disabled it')),
     }),
   }),
+  'campaign.sending': spec({
+    version: 1,
+    scope: 'property',
+    summary: 'A campaign started sending',
+    description:
+      'Written when `send-campaign` (or its schedule coming due) moves a campaign to `sending`, before any message is planned.',
+    data: Type.Object({ ...campaignFields, started_at: DateTime('When sending started') }),
+  }),
+  'campaign.finished': spec({
+    version: 1,
+    scope: 'property',
+    summary: 'A campaign finished',
+    description:
+      'Written once per campaign when it ends: every message handed over (`sent`), `cancel-campaign` (`cancelled`), or planning stopped on an error (`failed`, with `failure`).',
+    data: Type.Object({
+      ...campaignFields,
+      status: Type.Union([Type.Literal('sent'), Type.Literal('cancelled'), Type.Literal('failed')]),
+      failure: Nullable(Type.String({ description: 'Why planning stopped (status failed)' })),
+      counts: Type.Record(Type.String(), Type.Integer(), {
+        description:
+          'Messages by outcome: queued, skipped, sent, delivered, bounced, failed, opened, clicked',
+      }),
+      finished_at: DateTime('When it ended'),
+    }),
+  }),
+  'message.sent': messageSpec(
+    'A campaign message was handed to its provider',
+    'Written when the SMTP server or SMS provider accepted the message (or, without a provider, when it was stored as sent). `provider` says which: `smtp`, `twilio` or `none`.',
+  ),
+  'message.delivered': messageSpec(
+    'A message reached the recipient',
+    "Written from the SMS provider's delivery-status callback (`delivered`). SMTP reports no delivery.",
+  ),
+  'message.failed': messageSpec(
+    'A message could not be sent',
+    'Written when the provider refused the message for good (an SMTP 5xx, an SMS error such as an unsubscribed number), when sending failed on every retry, or when the provider reported it `undelivered` or `failed` afterwards; `error` says why.',
+  ),
+  'message.opened': messageSpec(
+    'An email was opened',
+    "Written the first time the email's open pixel is fetched. Mail clients that block images, or fetch them for privacy (Apple Mail), make this an estimate.",
+  ),
+  'message.clicked': messageSpec(
+    'A link of a message was clicked',
+    "Written the first time one of the email's tracked links or an SMS short link is followed; `url` is where it led.",
+  ),
 } satisfies Record<string, EventSpec>;
 
 export type EventType = keyof typeof EVENT_CATALOG;

@@ -23,3 +23,4 @@ export {
   resolveAudience,
   type SkipReasonCounts,
 } from './segments.audience.ts';
+export { AudienceSchema, PreviewData, PREVIEW_HELP } from './segments.schemas.ts';

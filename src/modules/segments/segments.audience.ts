@@ -75,6 +75,8 @@ export async function* resolveAudience(
   deps: Deps,
   propertyId: string,
   audience: Audience,
+  /** Resume after this player id (a planner restarted mid-audience). */
+  resumeAfter: string | null = null,
 ): AsyncGenerator<string[], void, undefined> {
   let next: (after: string | null) => Promise<string[]>;
   switch (audience.type) {
@@ -95,7 +97,7 @@ export async function* resolveAudience(
       break;
     }
   }
-  let after: string | null = null;
+  let after: string | null = resumeAfter;
   for (;;) {
     const ids = await next(after);
     if (ids.length > 0) yield ids;

@@ -178,24 +178,23 @@ export const PreviewBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const PreviewResponse = Type.Object({
-  success: Type.Literal(true),
-  data: Type.Object({
-    size: Type.Integer({ description: 'Players in the audience now (exact)' }),
-    evaluated: Type.Integer({
-      description: `Players the check ran over: all of them, or the first ${MAX_PREVIEW_RECIPIENTS}`,
-    }),
-    would_send: Type.Integer({ description: 'Of those evaluated, the ones the check allows' }),
-    skipped: Type.Integer({ description: 'Of those evaluated, the ones the check skips' }),
-    would_skip: Type.Record(Type.String(), Type.Integer(), {
-      description:
-        'Skipped players by reason (`no_consent`, `quiet_hours`, …); one skipped for two reasons counts under both',
-    }),
-    sampled: Type.Boolean({
-      description: `true when the audience is larger than ${MAX_PREVIEW_RECIPIENTS}: the counts are of its first ${MAX_PREVIEW_RECIPIENTS} players by id`,
-    }),
+export const PreviewData = Type.Object({
+  size: Type.Integer({ description: 'Players in the audience now (exact)' }),
+  evaluated: Type.Integer({
+    description: `Players the check ran over: all of them, or the first ${MAX_PREVIEW_RECIPIENTS}`,
+  }),
+  would_send: Type.Integer({ description: 'Of those evaluated, the ones the check allows' }),
+  skipped: Type.Integer({ description: 'Of those evaluated, the ones the check skips' }),
+  would_skip: Type.Record(Type.String(), Type.Integer(), {
+    description:
+      'Skipped players by reason (`no_consent`, `quiet_hours`, …); one skipped for two reasons counts under both',
+  }),
+  sampled: Type.Boolean({
+    description: `true when the audience is larger than ${MAX_PREVIEW_RECIPIENTS}: the counts are of its first ${MAX_PREVIEW_RECIPIENTS} players by id`,
   }),
 });
+
+export const PreviewResponse = Type.Object({ success: Type.Literal(true), data: PreviewData });
 
 export const PREVIEW_HELP = `Runs the pre-send check (as \`tcpa-check\` would for these players) over the audience without recording any decision. At most \`THROTTLE_AUDIENCE_PREVIEWS\` previews per property (10 a minute by default; 429).`;
 
