@@ -31,6 +31,11 @@ function printDemo(seed: DemoSeed, baseUrl: string): void {
     '  PlayerOS quickstart (active players, newest first):',
     `    curl -s '${baseUrl}/api/players?status.eq=active&order=created_at.desc&limit=25' \\`,
     `      -H 'x-api-key: ${seed.propertyKey}'`,
+    '  Send the demo campaign (an email with a one-time game link; without SMTP_URL the',
+    '  messages are stored, read them at /api/messages):',
+    `    curl -s -X POST ${baseUrl}/api/functions/send-campaign -H 'Content-Type: application/json' \\`,
+    `      -H 'x-api-key: ${seed.propertyKey}' -H 'Idempotency-Key: demo-send-1' \\`,
+    `      -d '{"campaignId":"${seed.campaignId}","propertyId":"${seed.propertyId}"}'`,
     `  API reference: ${baseUrl}/docs`,
     '',
   ];

@@ -63,8 +63,8 @@ it('runs the README curl walkthrough as written against a fresh server', async (
 
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', block!], {
       env: { ...env, BASE: base, DEMO_PASSWORD: password, PK: pk },
-      // About forty requests, each read by a fresh `node -e`: slow on a busy machine.
-      timeout: 90_000,
+      // About seventy requests, each read by a fresh `node -e`: slow on a busy machine.
+      timeout: 150_000,
     });
     expect(stdout).toContain('"valid":true,"status":"active"');
     expect(stdout).toContain('"session_id"');
@@ -108,9 +108,21 @@ it('runs the README curl walkthrough as written against a fresh server', async (
     expect(stdout).toContain('"inserted":2,"updated":0,"errors":[]');
     expect(stdout).toContain('{"player_id":"100234","tier":"Gold","adt":250}');
     expect(stdout).toMatch(/"tier":"Platinum","coin_in":/);
+    // Steps 17–22: content with a game link, a segment, a campaign sent, its messages, the play.
+    expect(stdout).toMatch(/^grant$/m);
+    expect(stdout).toContain(
+      '{"size":2,"evaluated":2,"would_send":1,"skipped":1,"would_skip":{"no_address":1,"player_inactive":1},"sampled":false}',
+    );
+    expect(stdout).toMatch(/^sending$/m);
+    expect(stdout).toMatch(/"queued":0,"skipped":1,"sent":1,/);
+    expect(stdout).toContain('sent, skipped (no_address,player_inactive)');
+    expect(stdout).toMatch(
+      /Ana's link: http:\/\/localhost:\d+\/play\/game\/1\?session_token=[0-9a-f-]{36}\n/,
+    );
+    expect(stdout).toContain("Ana's plays: 1");
   } finally {
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
   }
-}, 180_000);
+}, 240_000);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, json } from '../../test/harness.ts';
+import { deliverCampaign, planCampaign } from '../modules/campaigns/index.ts';
 import { type DemoSeed, seedDemo } from './seed.ts';
 import { DEMO_PLAYER_COUNT, demoPlayers } from './seed.players.ts';
 
@@ -76,6 +77,45 @@ describe('demo seed', () => {
     expect(players.some((p) => p.phone === undefined)).toBe(true);
     // Deterministic: the same rows every time, so a reseeded install shows the same players.
     expect(demoPlayers()).toEqual(players);
+  });
+
+  it('has a ready demo campaign that sends each consenting Gold and Platinum player a game link', async () => {
+    const pk = { 'x-api-key': seed!.propertyKey };
+    await h.deps.jobs.start();
+    const sent = await h.inject({
+      method: 'POST',
+      url: '/api/functions/send-campaign',
+      headers: { ...pk, 'idempotency-key': 'demo-send-1' },
+      payload: { campaignId: seed!.campaignId, propertyId: seed!.propertyId },
+    });
+    expect(sent.statusCode, sent.body).toBe(202);
+    for (let round = 0; round < 20; round++) {
+      if ((await planCampaign(h.deps, seed!.campaignId)).next !== 'plan') break;
+    }
+    for (let round = 0; round < 20; round++) {
+      if ((await deliverCampaign(h.deps, seed!.campaignId)).next === 'done') break;
+    }
+    const campaign = json<{ data: { status: string; counts: Record<string, number> } }>(
+      await h.inject({ method: 'GET', url: `/api/campaigns/${seed!.campaignId}`, headers: pk }),
+    ).data;
+    const top = demoPlayers().filter((p) => p.tier === 'Gold' || p.tier === 'Platinum');
+    expect(campaign.status).toBe('sent');
+    expect(campaign.counts.sent! + campaign.counts.skipped!).toBe(top.length);
+    expect(campaign.counts.sent).toBeGreaterThan(0);
+    expect(campaign.counts.skipped).toBeGreaterThan(0);
+    const list = json<{ data: { id: string; status: string; provider: string | null }[] }>(
+      await h.inject({
+        method: 'GET',
+        url: `/api/messages?campaign_id=${seed!.campaignId}&status=sent&limit=1`,
+        headers: pk,
+      }),
+    ).data;
+    expect(list[0]?.provider).toBe('none');
+    const message = json<{ data: { html: string; body: string } }>(
+      await h.inject({ method: 'GET', url: `/api/messages/${list[0]!.id}`, headers: pk }),
+    ).data;
+    expect(message.body).toMatch(/\/play\/game\/\d+\?session_token=[0-9a-f-]{36}/);
+    expect(message.body).toContain('1 Demo Way');
   });
 
   it('seeds nothing and returns nothing secret on a second start', async () => {

@@ -12,6 +12,7 @@ import {
 import { upsertPlayers } from '../modules/players/index.ts';
 import { createProperty } from '../modules/properties/index.ts';
 import { createPropertyKey } from '../modules/property-keys/index.ts';
+import { seedDemoCampaign } from './seed.campaign.ts';
 import { createSession, playUrl } from '../modules/sessions/index.ts';
 import { createStream } from '../modules/streams/index.ts';
 import { createUser } from '../modules/users/index.ts';
@@ -35,6 +36,8 @@ export interface DemoSeed {
   propertyTimezone: string;
   propertyKey: string;
   players: number;
+  /** A draft email campaign with a game link, ready for send-campaign. */
+  campaignId: string;
 }
 
 /**
@@ -124,6 +127,7 @@ export async function seedDemo(deps: Deps): Promise<DemoSeed | undefined> {
     // The sample data is fixed: a refused row is a bug in it, not a user's input.
     throw new Error(`demo players refused: ${JSON.stringify(players.errors.slice(0, 3))}`);
   }
+  const demoCampaign = await seedDemoCampaign(deps, { id: property.id, orgId: org.id }, game.id);
   return {
     orgId: org.id,
     email: DEMO_EMAIL,
@@ -138,5 +142,6 @@ export async function seedDemo(deps: Deps): Promise<DemoSeed | undefined> {
     propertyTimezone: property.timezone,
     propertyKey: propertyKey.key,
     players: players.inserted + players.updated,
+    campaignId: demoCampaign.campaignId,
   };
 }

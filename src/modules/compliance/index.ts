@@ -44,3 +44,4 @@ export {
   unsubscribeUrl,
 } from './compliance.unsubscribe.ts';
 export { unsubscribeRoutes } from './compliance.unsubscribe.routes.ts';
+export { getSettings, updateSettings } from './compliance.settings.ts';
