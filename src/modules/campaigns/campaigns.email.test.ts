@@ -258,4 +258,20 @@ describe('an email campaign to a segment', () => {
     expect(raw).toContain('1 Casino Way');
     expect(raw).toMatch(/http:\/\/playloop\.test\/c\/[0-9a-f-]{36}\?u=/);
   });
+
+  it("is in the player's data export and goes with their erasure", async () => {
+    const player = allowed[2]!;
+    const exported = await ok<{ messages: { subject: string; status: string }[] }>(
+      post('/api/functions/export-player-data', { player_id: player.id }),
+    );
+    expect(exported.messages).toHaveLength(1);
+    expect(exported.messages[0]).toMatchObject({ status: 'sent', subject: 'A spin for you, Ann' });
+    await ok(post('/api/functions/delete-player-data', { player_id: player.id }));
+    const left = await h.deps.database.db
+      .selectFrom('messages')
+      .select('id')
+      .where('player_id', '=', player.id)
+      .execute();
+    expect(left).toHaveLength(0);
+  });
 });

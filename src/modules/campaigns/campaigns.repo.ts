@@ -172,7 +172,10 @@ export async function addCounts(
     .execute();
 }
 
-/** Campaigns a worker should be moving but none has touched since `staleBefore`. */
+/**
+ * Campaigns a worker should be moving but none has touched since `staleBefore`: sending ones
+ * without a recent heartbeat, and scheduled ones whose time passed before it.
+ */
 export function stalledCampaigns(
   db: Executor,
   staleBefore: Date,
@@ -181,9 +184,16 @@ export function stalledCampaigns(
   return db
     .selectFrom('campaigns')
     .select(['id', 'status', 'planned_at'])
-    .where('status', '=', 'sending')
-    .where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]))
-    .orderBy('heartbeat_at')
+    .where((eb) =>
+      eb.or([
+        eb.and([
+          eb('status', '=', 'sending'),
+          eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]),
+        ]),
+        eb.and([eb('status', '=', 'scheduled'), eb('send_at', '<', staleBefore)]),
+      ]),
+    )
+    .orderBy('updated_at')
     .limit(limit)
     .execute();
 }

@@ -13,13 +13,12 @@ export const EXPORT_KINDS = [
   'activity',
   'subscriptions',
   'contacts',
+  'messages',
 ] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 export interface ExportData extends Record<ExportKind, Record<string, unknown>[]> {
   player: PlayerRow;
-  /** Messages sent to the player: none are kept per player until campaigns exist. */
-  messages: never[];
   truncated: boolean;
   truncated_kinds: ExportKind[];
 }
@@ -33,9 +32,7 @@ async function exportRows(
   playerId: string,
   addresses: Addresses,
   limit: number,
-): Promise<
-  Record<'consents' | 'decisions' | 'events' | 'activity' | 'subscriptions' | 'contacts', Row[]>
-> {
+): Promise<Record<ExportKind, Row[]>> {
   const take = limit + 1;
   const { email, phone } = addresses;
   const consents = await db
@@ -142,6 +139,30 @@ async function exportRows(
     .orderBy('id')
     .limit(take)
     .execute();
+  // Campaign messages as sent (subject and text; the HTML is the same content, marked up).
+  const messages = await db
+    .selectFrom('messages')
+    .select([
+      'id',
+      'campaign_id',
+      'channel',
+      'status',
+      'skip_reasons',
+      'to_address',
+      'subject',
+      'body',
+      'sent_at',
+      'delivered_at',
+      'opened_at',
+      'clicked_at',
+      'created_at',
+    ])
+    .where('property_id', '=', propertyId)
+    .where('player_id', '=', playerId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(take)
+    .execute();
   return {
     consents,
     decisions,
@@ -149,6 +170,7 @@ async function exportRows(
     activity,
     subscriptions,
     contacts,
+    messages,
   };
 }
 
@@ -174,7 +196,6 @@ export async function collectExport(
   return {
     player,
     ...rows,
-    messages: [],
     truncated: truncatedKinds.length > 0,
     truncated_kinds: truncatedKinds,
   };
@@ -184,5 +205,4 @@ export async function collectExport(
 export const exportCounts = (data: ExportData): Record<string, number> => ({
   player: 1,
   ...Object.fromEntries(EXPORT_KINDS.map((kind) => [kind, data[kind].length])),
-  messages: 0,
 });

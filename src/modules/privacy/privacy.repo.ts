@@ -217,6 +217,14 @@ export async function erasePlayerRows(
       .where(contactOf(playerId, addresses))
       .executeTakeFirst(),
   );
+  // Campaign messages sent to the player (their short links cascade).
+  const messages = count(
+    await trx
+      .deleteFrom('messages')
+      .where('property_id', '=', propertyId)
+      .where('player_id', '=', playerId)
+      .executeTakeFirst(),
+  );
   // The events about the player, and the webhook messages that carried them (their attempts
   // cascade). Before the profile: its deletion writes player.deleted, which is kept, so
   // webhook subscribers (processors) learn of the erasure.
@@ -244,6 +252,7 @@ export async function erasePlayerRows(
     activity,
     subscriptions,
     contacts,
+    messages,
     events: Number(erased[0]?.events ?? 0),
     webhook_messages: Number(erased[0]?.messages ?? 0),
   };

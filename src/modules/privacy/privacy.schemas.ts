@@ -154,9 +154,9 @@ export const ExportBundle = Type.Object({
       'Domain events about the player: player.* events, and the play events on its timeline (`data` is the payload)',
     ),
     activity: Rows("The player's timeline (player_activity)"),
-    messages: Type.Array(Type.Unknown(), {
-      description: 'Messages sent to the player: always empty until campaigns exist',
-    }),
+    messages: Rows(
+      'Campaign messages to the player: queued, skipped (with the reasons) or sent, with subject and text',
+    ),
     subscriptions: Rows('Subscription group memberships, with the group'),
     contacts: Rows("The contact log: each send to the player's id or addresses"),
     truncated: Type.Boolean({
