@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
+import { recordConsents } from '../compliance/index.ts';
 import { insertEventsSelect } from '../events/index.ts';
 import { claimDue, type MessageRow, pendingMessages, requeue } from './campaigns.messages.repo.ts';
 import { type Outbox, OutboxError, outboxFor } from './campaigns.outbox.ts';
@@ -10,14 +11,18 @@ import { finishCampaign } from './campaigns.state.ts';
 // Sending a planned campaign: due messages are claimed a few at a time (marked `sending` in the
 // claiming statement, so no two workers take one), handed to the provider at the channel's
 // shared rate, and marked sent in one statement with their contact-log row and event. A worker
-// killed mid-send leaves its claims `sending`; after STALE_CLAIM_MS another worker sends them
-// again with the same Message-ID / idempotency token.
+// killed mid-send leaves its claims `sending`; after the claim timeout (CAMPAIGN_CLAIM_TIMEOUT_MS,
+// default STALE_CLAIM_MS) another worker sends them again with the same Message-ID / idempotency
+// token.
 
 /** How long one delivery job sends before handing over to its continuation. */
 const DELIVER_SLICE_MS = 30_000;
 /** Messages claimed at once (and in flight at most). */
 const CLAIM = 10;
-/** A claim older than this belonged to a worker that died: it is sent again. */
+/**
+ * A claim older than this belonged to a worker that died: it is sent again. The default of
+ * `config.campaignClaimTimeoutMs` (CAMPAIGN_CLAIM_TIMEOUT_MS), which is what the sender uses.
+ */
 export const STALE_CLAIM_MS = 120_000;
 /** Attempts before a message that keeps failing temporarily is failed for good. */
 const MAX_ATTEMPTS = 5;
@@ -136,6 +141,23 @@ export async function recordFailed(
 
 type Tally = { sent: number; failed: number; requeued: number };
 
+/** A carrier-level opt-out (Twilio 21610) becomes a revocation, as a STOP reply would. */
+async function recordCarrierOptOut(deps: Deps, message: MessageRow, campaign: CampaignRow) {
+  if (!message.to_address) return;
+  await recordConsents(deps, { id: message.property_id }, [
+    {
+      player_id: message.player_id,
+      channel: 'sms',
+      address: message.to_address,
+      action: 'revoke',
+      program: campaign.program ?? undefined,
+      source: { kind: 'carrier', reason: 'the carrier reports the number unsubscribed (21610)' },
+    },
+  ]).catch((error: unknown) =>
+    deps.logger.warn({ err: error, message: message.id }, 'recording a carrier opt-out failed'),
+  );
+}
+
 async function sendOne(
   deps: Deps,
   outbox: Outbox,
@@ -149,10 +171,27 @@ async function sendOne(
     if (await recordSent(deps, message, campaign, orgId, handed)) tally.sent += 1;
   } catch (error) {
     const reason = (error as Error).message.slice(0, 500);
-    const retry = !(error instanceof OutboxError) || error.retry;
+    const known = error instanceof OutboxError ? error : undefined;
+    if (known?.maybeSent) {
+      // At most once: the provider may have the message, and a resend could deliver it twice.
+      // It is counted sent; the provider's status callback (matched by our ref) tells the rest.
+      const handed = { provider: campaign.channel === 'sms' ? 'twilio' : 'smtp', providerId: null };
+      if (await recordSent(deps, message, campaign, orgId, handed)) tally.sent += 1;
+      await deps.database.db
+        .updateTable('messages')
+        .set({ error: `not resent: the provider may have taken it (${reason})` })
+        .where('id', '=', message.id)
+        .execute();
+      return;
+    }
+    if (known?.unsubscribed) await recordCarrierOptOut(deps, message, campaign);
+    const retry = !known || known.retry;
     if (retry && message.attempts < MAX_ATTEMPTS) {
       const now = deps.clock.now();
-      const backoff = 30_000 * 2 ** (message.attempts - 1);
+      const backoff = Math.max(
+        30_000 * 2 ** (message.attempts - 1),
+        (known?.retryAfterSeconds ?? 0) * 1000,
+      );
       await requeue(deps.database.db, message.id, reason, new Date(now.getTime() + backoff), now);
       tally.requeued += 1;
     } else if (await recordFailed(deps, message.id, orgId, reason)) {
@@ -181,6 +220,7 @@ export async function deliverCampaign(
     .where('id', '=', campaign.property_id)
     .executeTakeFirstOrThrow();
   const outbox = await outboxFor(deps, campaign);
+  const claimTimeoutMs = deps.config.campaignClaimTimeoutMs;
   const started = Date.now();
   for (;;) {
     const now = deps.clock.now();
@@ -188,7 +228,7 @@ export async function deliverCampaign(
       deps.database.db,
       campaign.id,
       now,
-      new Date(now.getTime() - STALE_CLAIM_MS),
+      new Date(now.getTime() - claimTimeoutMs),
       CLAIM,
     );
     if (claimed.length === 0) {
@@ -202,7 +242,7 @@ export async function deliverCampaign(
       if (pending.count === 0) return { next: 'later', at: new Date(now.getTime() + 1000) };
       const due = pending.nextDue ?? now;
       // Claims of another worker: looked at again when they would go stale.
-      const at = due.getTime() <= now.getTime() ? now.getTime() + STALE_CLAIM_MS : due.getTime();
+      const at = due.getTime() <= now.getTime() ? now.getTime() + claimTimeoutMs : due.getTime();
       return { next: 'later', at: new Date(at) };
     }
     const tally: Tally = { sent: 0, failed: 0, requeued: 0 };

@@ -17,9 +17,22 @@ export interface Handed {
 /** Why a provider did not take a message, and whether trying again may help. */
 export class OutboxError extends Error {
   readonly retry: boolean;
-  constructor(message: string, retry: boolean) {
+  /** The provider may have taken the message although the call failed: a retry could send it twice. */
+  readonly maybeSent: boolean;
+  /** The recipient opted out at the carrier (Twilio 21610): a revocation to record. */
+  readonly unsubscribed: boolean;
+  /** The provider's Retry-After, in seconds. */
+  readonly retryAfterSeconds: number | null;
+  constructor(
+    message: string,
+    retry: boolean,
+    extra: { maybeSent?: boolean; unsubscribed?: boolean; retryAfterSeconds?: number | null } = {},
+  ) {
     super(message);
     this.retry = retry;
+    this.maybeSent = extra.maybeSent ?? false;
+    this.unsubscribed = extra.unsubscribed ?? false;
+    this.retryAfterSeconds = extra.retryAfterSeconds ?? null;
   }
 }
 
@@ -133,8 +146,13 @@ async function smsOutbox(deps: Deps, campaign: CampaignRow): Promise<Outbox> {
         return { provider: 'twilio', providerId: sent.providerId };
       } catch (error) {
         if (error instanceof SmsSendError) {
-          // The idempotency token makes a retry of a send that may have gone out safe.
-          throw new OutboxError(error.message, error.kind === 'transient');
+          // Twilio does not promise to drop a repeated create with the same idempotency token,
+          // so a send that may have gone out is not retried (see the sender).
+          throw new OutboxError(error.message, error.kind === 'transient', {
+            maybeSent: error.maybeSent,
+            unsubscribed: error.reason === 'unsubscribed',
+            retryAfterSeconds: error.retryAfter,
+          });
         }
         throw error;
       }

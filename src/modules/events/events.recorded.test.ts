@@ -11,6 +11,9 @@ import {
   startPlay,
   voucherSet,
 } from '../../../test/play.ts';
+import { deliverCampaign } from '../campaigns/campaigns.deliver.ts';
+import { recordMessageOutcome } from '../campaigns/campaigns.messages.ts';
+import { planCampaign } from '../campaigns/campaigns.plan.ts';
 import { createGame } from '../games/index.ts';
 import { importPlayers } from '../players/index.ts';
 import { createEndpoint, deliverDue, sendTestMessage } from '../webhooks/index.ts';
@@ -393,6 +396,128 @@ describe('delivery events', () => {
     } finally {
       await receiver.close();
     }
+  });
+});
+
+describe('campaign and message events', () => {
+  it('records a campaign from sending to finished, and what happened to its messages', async () => {
+    await h.deps.jobs.start();
+    const p = await makePropertyTenant(h);
+    const tenant = { propertyId: p.property.id };
+    const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+      h.inject({ method, url, headers: p.keyHeaders, ...(payload ? { payload } : {}) });
+    const data = async <T>(answer: ReturnType<typeof call>, status = 200) => {
+      const response = await answer;
+      expect(response.statusCode, response.body).toBe(status);
+      return json<{ data: T }>(response).data;
+    };
+    await data(call('PATCH', '/api/functions/compliance-settings', { postal_address: '1 Way' }));
+    const players: string[] = [];
+    for (const n of [1, 2]) {
+      const email = `c${n}-${randomUUID()}@example.test`;
+      const { id } = await data<{ id: string }>(
+        call('POST', '/api/players', { player_id: `C-${n}`, email }),
+        201,
+      );
+      await data(
+        call('POST', '/api/functions/record-consent', {
+          consents: [
+            {
+              player_id: id,
+              channel: 'email',
+              address: email,
+              consent_type: 'email_opt_in',
+              purpose: 'marketing',
+              captured_at: '2026-01-01T00:00:00Z',
+            },
+          ],
+        }),
+        201,
+      );
+      players.push(id);
+    }
+    const template = await data<{ id: string }>(
+      call('POST', '/api/templates', {
+        name: 'Offer',
+        channel: 'email',
+        subject: 'An offer',
+        body: '<mjml><mj-body><mj-section><mj-column><mj-text><a href="https://casino.example/offer">See it</a></mj-text></mj-column></mj-section></mj-body></mjml>',
+      }),
+      201,
+    );
+    const campaign = await data<{ id: string }>(
+      call('POST', '/api/campaigns', {
+        name: 'Weekend',
+        channel: 'email',
+        template_id: template.id,
+        audience: { type: 'players', player_ids: players },
+      }),
+      201,
+    );
+    const sent = await call('POST', '/api/functions/send-campaign', {
+      campaignId: campaign.id,
+      propertyId: p.property.id,
+    });
+    expect(sent.statusCode, sent.body).toBe(202);
+    const sending = await expectEvent(tenant, 'campaign.sending');
+    expect(sending).toMatchObject({ org_id: p.org.id, property_id: p.property.id });
+    expect(sending.data).toMatchObject({
+      campaign_id: campaign.id,
+      name: 'Weekend',
+      channel: 'email',
+    });
+
+    // Planning and sending, as the workers run them; no SMTP here: provider `none`.
+    expect(await planCampaign(h.deps, campaign.id)).toEqual({ next: 'deliver' });
+    expect(await deliverCampaign(h.deps, campaign.id)).toEqual({ next: 'done' });
+    const finished = await expectEvent(tenant, 'campaign.finished');
+    expect(finished.data).toMatchObject({
+      campaign_id: campaign.id,
+      status: 'sent',
+      failure: null,
+      counts: { sent: 2, queued: 0, skipped: 0, failed: 0 },
+    });
+    const handed = await eventsOf(h, tenant, 'message.sent');
+    handed.forEach(expectCatalogValid);
+    seen.add('message.sent');
+    expect(handed.map((event) => event.data.player_id).sort()).toEqual([...players].sort());
+    const [first, second] = handed.map((event) => event.data.message_id as string);
+    expect(handed[0]!.data).toMatchObject({
+      campaign_id: campaign.id,
+      channel: 'email',
+      provider: 'none',
+      error: null,
+      url: null,
+    });
+
+    // The open pixel and the tracked link, as the stored HTML carries them; twice each, one event.
+    const message = await data<{ html: string }>(call('GET', `/api/messages/${first}`));
+    const pixel = /http:\/\/playloop\.test(\/o\/[^"]+)"/.exec(message.html)?.[1];
+    const link = /http:\/\/playloop\.test(\/c\/[^"]+)"/.exec(message.html)?.[1];
+    expect(pixel, message.html).toBeDefined();
+    expect(link, message.html).toBeDefined();
+    for (const round of [1, 2]) {
+      const open = await h.inject({ method: 'GET', url: pixel!.replaceAll('&amp;', '&') });
+      expect(open.statusCode, `open ${round}`).toBe(200);
+      const click = await h.inject({ method: 'GET', url: link!.replaceAll('&amp;', '&') });
+      expect(click.statusCode, `click ${round}`).toBe(302);
+    }
+    const opened = await expectEvent(tenant, 'message.opened');
+    expect(opened.data).toMatchObject({ message_id: first, provider: 'none', url: null });
+    const clicked = await expectEvent(tenant, 'message.clicked');
+    expect(clicked.data).toMatchObject({
+      message_id: first,
+      url: 'https://casino.example/offer',
+    });
+
+    // Delivery reports come from a provider's callback (SMS); their service path is called here.
+    expect(await recordMessageOutcome(h.deps, first!, 'delivered')).toBe(true);
+    const delivered = await expectEvent(tenant, 'message.delivered');
+    expect(delivered.data).toMatchObject({ message_id: first, error: null });
+    const error = 'the carrier reported it undelivered (error 30003)';
+    expect(await recordMessageOutcome(h.deps, second!, 'bounced', { error })).toBe(true);
+    const failed = await expectEvent(tenant, 'message.failed');
+    expect(failed.data).toMatchObject({ message_id: second, campaign_id: campaign.id, error });
   });
 });
 
