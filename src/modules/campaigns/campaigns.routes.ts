@@ -247,7 +247,8 @@ export function campaignRoutes(app: App, deps: Deps): void {
         security,
         headers,
         body: PreviewCampaignBody,
-        response: { 200: PreviewCampaignResponse, ...propertyAuthErrors },
+        // 409: a draft whose template was deleted has nothing to render.
+        response: { 200: PreviewCampaignResponse, ...conflictErrors },
       },
     },
     async (request) => ({
@@ -268,7 +269,7 @@ export function campaignRoutes(app: App, deps: Deps): void {
         security,
         headers,
         body: TestSendBody,
-        response: { 200: TestSendResponse, ...propertyAuthErrors },
+        response: { 200: TestSendResponse, ...conflictErrors },
       },
     },
     async (request) => ({

@@ -103,6 +103,15 @@ async function found(deps: Deps, propertyId: string, id: string): Promise<repo.C
   return row;
 }
 
+/** The name as stored (trimmed); only spaces would break the table's non-empty CHECK (a 500). */
+function campaignName(value: string): string {
+  const name = value.trim();
+  if (name === '') {
+    throw new AppError('validation_failed', 'name must not be blank', { field: 'name' });
+  }
+  return name;
+}
+
 function emailAddress(field: string, value: string | null | undefined): string | null {
   if (value === undefined || value === null) return null;
   const address = normalizeAddress('email', value);
@@ -139,12 +148,19 @@ async function checkReferences(
     const group = UUID.test(input.subscription_group_id)
       ? await deps.database.db
           .selectFrom('subscription_groups')
-          .select('id')
+          .select(['id', 'channel'])
           .where('property_id', '=', property.id)
           .where('id', '=', input.subscription_group_id.toLowerCase())
           .executeTakeFirst()
       : undefined;
     if (!group) throw new AppError('not_found', 'Subscription group not found');
+    if (group.channel !== channel) {
+      throw new AppError(
+        'validation_failed',
+        `subscription group ${group.id} is for ${group.channel}; the campaign sends ${channel}`,
+        { field: 'subscription_group_id' },
+      );
+    }
   }
 }
 
@@ -155,7 +171,7 @@ export async function createCampaign(
 ): Promise<CampaignView> {
   await checkReferences(deps, property, input.channel, input);
   const values: repo.CampaignValues = {
-    name: input.name.trim(),
+    name: campaignName(input.name),
     channel: input.channel,
     purpose: input.purpose ?? 'marketing',
     template_id: input.template_id.toLowerCase(),
@@ -250,7 +266,7 @@ export async function updateCampaign(
   if (existing.status !== 'draft') throw notDraft(existing, 'changed');
   await checkReferences(deps, property, existing.channel, patch);
   const values: Record<string, unknown> = {};
-  if (patch.name !== undefined) values.name = patch.name.trim();
+  if (patch.name !== undefined) values.name = campaignName(patch.name);
   if (patch.template_id !== undefined) values.template_id = patch.template_id.toLowerCase();
   if (patch.audience !== undefined) values.audience = patch.audience;
   if (patch.purpose !== undefined) values.purpose = patch.purpose;
@@ -374,7 +390,18 @@ export async function sendCampaign(
       if (!content) {
         throw new AppError('conflict', "The campaign's template was deleted; choose another first");
       }
-      const started = await startSending(deps, trx, row, content);
+      // "Now" overrides a schedule: a local-time one would otherwise hold each message until
+      // its zone's time (the planner reads local_date / local_time).
+      const due =
+        row.status === 'scheduled'
+          ? await trx
+              .updateTable('campaigns')
+              .set({ send_at: null, local_date: null, local_time: null, fallback_time_zone: null })
+              .where('id', '=', row.id)
+              .returningAll()
+              .executeTakeFirstOrThrow()
+          : row;
+      const started = await startSending(deps, trx, due, content);
       return { status: 202, body: asJson({ success: true as const, data: campaignView(started) }) };
     },
   );
