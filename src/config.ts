@@ -77,6 +77,12 @@ export interface Config {
   readonly sendRates: { readonly email: number; readonly sms: number };
   /** Test sends of a campaign one property may make (they mail any address given). */
   readonly testSendsPerProperty: ThrottleRule;
+  /**
+   * How long a campaign message claimed for sending stays its worker's (ms): older claims, and
+   * campaigns no worker touched for as long, belonged to a worker that died and are taken over
+   * (resent with the same Message-ID). Longer than any one send may take.
+   */
+  readonly campaignClaimTimeoutMs: number;
   readonly signupEnabled: boolean;
   /** Install default of how many players one property may store (property_quota_defaults). */
   readonly propertyMaxRows: number;
@@ -296,6 +302,7 @@ export function loadConfig(env: Env = process.env): Config {
       sms: int(env, 'SEND_RATE_SMS_PER_SECOND', 10, 1, 1_000),
     },
     testSendsPerProperty: throttle(env, 'THROTTLE_TEST_SENDS', { limit: 20, windowSeconds: 3600 }),
+    campaignClaimTimeoutMs: int(env, 'CAMPAIGN_CLAIM_TIMEOUT_MS', 120_000, 1000, 3_600_000),
     signupEnabled: bool(env, 'SIGNUP_ENABLED', true),
     propertyMaxRows: int(env, 'PROPERTY_MAX_ROWS', 5_000_000, 0, Number.MAX_SAFE_INTEGER),
     propertyMaxBytes: int(env, 'PROPERTY_MAX_BYTES', 2 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),

@@ -30,7 +30,8 @@ export function breakersOf(op: Operation): Breaker[] {
   const schema = jsonSchemaOf(op);
   if (schema && invalidValue(schema, { ints: [], uuids: [], byName: {} })) breakers.push('body');
   if (op.body) breakers.push('raw');
-  if (op.pathParams.length > 0) breakers.push('path');
+  // An unknown or malformed id in the path fails, unless the route documents no failure at all.
+  if (op.pathParams.length > 0 && op.documentsClientErrors) breakers.push('path');
   if (op.query.some((p) => invalidQueryValue(p.schema))) breakers.push('query');
   return breakers;
 }

@@ -45,6 +45,11 @@ export interface Operation {
   readonly security: Security;
   /** Statuses the operation documents with a `text/html` answer (a page for browsers). */
   readonly htmlStatuses: ReadonlySet<number>;
+  /**
+   * Whether it documents any 4xx. One that documents none (the email open pixel answers its
+   * image whatever the message id) has no path value that must fail.
+   */
+  readonly documentsClientErrors: boolean;
 }
 
 interface RawParameter {
@@ -110,6 +115,9 @@ export function loadOperations(): Operation[] {
           Object.entries(op.responses ?? {})
             .filter(([, response]) => response.content?.['text/html'] !== undefined)
             .map(([status]) => Number(status)),
+        ),
+        documentsClientErrors: Object.keys(op.responses ?? {}).some((status) =>
+          status.startsWith('4'),
         ),
       });
     }

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTemplate } from '../../src/modules/content/index.ts';
+// Not in the module's index (only its routes create campaigns); the case needs one to test-send.
+import { createCampaign } from '../../src/modules/campaigns/campaigns.service.ts';
 import { addMember, createOrganization } from '../../src/modules/organizations/index.ts';
 import { makePropertyTenant, makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
@@ -47,8 +50,17 @@ const LIMITS = {
   THROTTLE_ORGS_PER_USER: 4,
   THROTTLE_AUDIENCE_PREVIEWS: 4,
   THROTTLE_SMS_REFUSALS_PER_IP: 6,
+  THROTTLE_TEST_SENDS: 4,
 } as const;
-type Setting = keyof typeof LIMITS;
+/** Limits fixed in the code (no setting), each per minute. */
+const FIXED_LIMITS = {
+  'bad campaign links per address (30 a minute, campaigns.tracking.routes.ts)': 30,
+} as const;
+type Setting = keyof typeof LIMITS | keyof typeof FIXED_LIMITS;
+const limitOf = (setting: Setting): number =>
+  setting in LIMITS
+    ? LIMITS[setting as keyof typeof LIMITS]
+    : FIXED_LIMITS[setting as keyof typeof FIXED_LIMITS];
 
 let h: Harness;
 let fleet: ServerProcess[];
@@ -74,8 +86,8 @@ const email = (label: string) => `${unique(label)}@example.test`;
 const password = () => `pw-${randomBytes(8).toString('hex')}`;
 
 /** Windows are aligned to the clock: waits for the next one when fewer than 20 s are left. */
-async function ensureWindowLeft(): Promise<void> {
-  const left = WINDOW_S * 1000 - (Date.now() % (WINDOW_S * 1000));
+async function ensureWindowLeft(windowSeconds = WINDOW_S): Promise<void> {
+  const left = windowSeconds * 1000 - (Date.now() % (windowSeconds * 1000));
   if (left < 20_000) await sleep(left + 50);
 }
 
@@ -93,6 +105,8 @@ interface LimitCase {
   readonly sequential?: boolean;
   /** The status every admitted request must get, when the case knows it. */
   readonly admittedStatus?: number;
+  /** The limit's window when it is not WINDOW_S (a fixed limit's: a minute). */
+  readonly windowSeconds?: number;
   readonly run: () => Promise<Answer[]>;
 }
 
@@ -419,6 +433,86 @@ const CASES: readonly LimitCase[] = [
       return answers;
     },
   },
+  {
+    // Refused status callbacks share the inbound SMS allowance (one counter per address), and
+    // are counted on failure in the same way: in sequence.
+    name: 'unsigned SMS status callbacks from one address',
+    operations: ['campaigns.smsStatus'],
+    setting: 'THROTTLE_SMS_REFUSALS_PER_IP',
+    sequential: true,
+    admittedStatus: 403,
+    run: async () => {
+      const [from] = sources(32, 1);
+      const answers: Answer[] = [];
+      for (let i = 0; i < 15; i++) {
+        answers.push(
+          await send(`${next()}/api/sms/status/${randomUUID()}?ref=${randomUUID()}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              MessageSid: `SM${randomBytes(16).toString('hex')}`,
+              MessageStatus: 'delivered',
+            }).toString(),
+            from: from!,
+          }),
+        );
+      }
+      return answers;
+    },
+  },
+  {
+    name: 'test sends of one property by one key',
+    operations: ['campaigns.test'],
+    setting: 'THROTTLE_TEST_SENDS',
+    admittedStatus: 200,
+    run: async () => {
+      const tenant = await makePropertyTenant(h, { scopes: ['read', 'write'] });
+      recordSecrets(tenant.key, tenant.owner.password, tenant.owner.token);
+      const property = { id: tenant.property.id, orgId: tenant.org.id };
+      // SMS, with no sender configured for the property: stored nowhere, sent nowhere (none).
+      const template = await createTemplate(h.deps, property, {
+        name: unique('Limits'),
+        channel: 'sms',
+        body: 'Hi {{ player.first_name }}',
+      });
+      const campaign = await createCampaign(h.deps, property, {
+        name: unique('Limits'),
+        channel: 'sms',
+        template_id: template.id,
+        audience: { type: 'all' },
+      });
+      return burst(
+        Array.from(
+          { length: 12 },
+          () => (base) =>
+            sendJson(
+              `${base}/api/functions/test-campaign`,
+              { campaign_id: campaign.id, to: ['+12125550123'] },
+              { headers: tenant.keyHeaders },
+            ),
+        ),
+      );
+    },
+  },
+  {
+    // Counted on failure like refused SMS (a recipient's good link never meets a 429): in
+    // sequence. Malformed codes and unknown well-formed ones count alike.
+    name: 'unknown short links from one address',
+    operations: ['links.short'],
+    setting: 'bad campaign links per address (30 a minute, campaigns.tracking.routes.ts)',
+    sequential: true,
+    windowSeconds: 60,
+    admittedStatus: 404,
+    run: async () => {
+      const [from] = sources(33, 1);
+      const answers: Answer[] = [];
+      for (let i = 0; i < 45; i++) {
+        const code = randomBytes(16).toString('hex').slice(0, 10);
+        answers.push(await send(`${next()}/l/${code}`, { method: 'GET', from: from! }));
+      }
+      return answers;
+    },
+  },
 ];
 
 /** Operations the document shows as throttled: named settings, or public auth routes with 429. */
@@ -468,12 +562,12 @@ describe('security class: concurrency on limits', () => {
   });
 
   for (const limitCase of CASES) {
-    const limit = LIMITS[limitCase.setting];
+    const limit = limitOf(limitCase.setting);
     const how = limitCase.sequential
       ? 'sent one after the other across 3 processes'
       : 'sent at once across 3 processes';
     it(`admits exactly ${limit} (${limitCase.setting}) of ${limitCase.name}, ${how}`, async () => {
-      await ensureWindowLeft();
+      await ensureWindowLeft(limitCase.windowSeconds);
       const started = performance.now();
       const answers = await limitCase.run();
       const ms = performance.now() - started;

@@ -42,6 +42,10 @@ const FINGERPRINT: readonly [table: string, where: string][] = [
   ['subscription_members', 'property_id in (select id from properties where org_id = $org)'],
   ['templates', 'property_id in (select id from properties where org_id = $org)'],
   ['segments', 'property_id in (select id from properties where org_id = $org)'],
+  ['campaigns', 'property_id in (select id from properties where org_id = $org)'],
+  ['messages', 'property_id in (select id from properties where org_id = $org)'],
+  ['short_links', 'property_id in (select id from properties where org_id = $org)'],
+  ['idempotency_keys', 'property_id in (select id from properties where org_id = $org)'],
 ];
 
 /** A digest of every row the tenant owns, per table. */

@@ -98,6 +98,23 @@ export const PARAMS: Readonly<Record<string, Rule>> = {
   'segments.previewAudience:body.audience.segment_id': object('segment'),
   // A preview renders for one of the caller's players; another property's player is 404.
   'templates.preview:body.player_id': object('player'),
+  // Campaigns: each function uses a campaign of its own, so the positive control's send,
+  // schedule and cancel leave the draft every other route names (and each other's) as they were.
+  // send-campaign's body repeats the property (PlayerOS's camelCase call): another one is 404.
+  'campaigns.create:body.template_id': object('template'),
+  'campaigns.update:body.template_id': object('template'),
+  'campaigns.create:body.audience.segment_id': object('segment'),
+  'campaigns.update:body.audience.segment_id': object('segment'),
+  'campaigns.send:body.campaignId': object('campaignToSend'),
+  'campaigns.send:body.propertyId': tenant('property'),
+  'campaigns.schedule:body.campaign_id': object('campaignToSchedule'),
+  'campaigns.cancel:body.campaign_id': object('scheduledCampaign'),
+  'campaigns.preview:body.campaign_id': object('campaign'),
+  'campaigns.test:body.campaign_id': object('campaign'),
+  // The messages list narrows the caller's own property's messages: a foreign campaign or
+  // player matches nothing, like a never-issued id.
+  'messages.list:query.campaign_id': filter('campaign'),
+  'messages.list:query.player_id': filter('player'),
   // properties.list documents org_id as a filter over the caller's own properties ("an
   // organization of someone else yields nothing", properties.test.ts), not as an address.
   'properties.list:query.org_id': filter('org'),
@@ -117,6 +134,8 @@ export const ID_OF_PATH: readonly [prefix: string, kind: Kind][] = [
   ['/api/connections/{id}', 'connection'],
   ['/api/segments/{id}', 'segment'],
   ['/api/templates/{id}', 'template'],
+  ['/api/campaigns/{id}', 'campaign'],
+  ['/api/messages/{id}', 'message'],
 ];
 
 /** `messageId` names a message of the endpoint or connection of its path (longest prefix wins). */
@@ -169,6 +188,15 @@ export const ALLOWLIST: Readonly<Record<string, string>> = {
   'compliance.unsubscribe':
     'public one-click unsubscribe (RFC 8058): the sealed token is the only credential and names ' +
     'its own property',
+  // The links inside sent campaign messages, followed by recipients without any credential: an
+  // unguessable short code, or a signature over the message's own link, is the whole credential
+  // (a wrong one is 404 for every message alike); the open pixel always answers the image.
+  'links.short': 'public SMS short link: the unguessable code is the only credential',
+  'links.click':
+    "public tracked email link: the signature over the message's own link is the only credential",
+  'links.open': 'public open pixel: always the same image, records only a correctly signed open',
+  'campaigns.smsStatus':
+    "public carrier webhook (Twilio form post) like compliance.inboundSms: the X-Twilio-Signature under the property's stored auth token is the only credential, 403 for every property alike when missing or wrong",
 };
 
 /**
@@ -230,6 +258,24 @@ export const BODY_OVERRIDES: Readonly<
     { name: `Walls ${randomBytes(4).toString('hex')}`, filter: 'tier=eq.gold' },
   ],
   'segments.update': () => [{ description: 'Walls' }],
+  // The template must be of the campaign's channel (the seeded one is SMS); a test goes to a
+  // phone number of the team.
+  'campaigns.create': (slot) => [
+    {
+      name: `Walls ${randomBytes(4).toString('hex')}`,
+      channel: 'sms',
+      template_id: slot('template_id'),
+      audience: { type: 'segment', segment_id: slot('audience.segment_id') },
+    },
+  ],
+  'campaigns.test': (slot) => [{ campaign_id: slot('campaign_id'), to: ['+12125550123'] }],
+  // A schedule needs a time (send_at, or local_date with local_time), both optional fields.
+  'campaigns.schedule': (slot) => [
+    {
+      campaign_id: slot('campaign_id'),
+      send_at: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+    },
+  ],
 };
 
 /** Filters the spec cannot name (`column.op=value`): the table routes' row filter. */

@@ -16,6 +16,14 @@ import { openPrivacyRequest } from '../../src/modules/privacy/index.ts';
 import { createProperty } from '../../src/modules/properties/index.ts';
 import { createPropertyKey, type PropertyScope } from '../../src/modules/property-keys/index.ts';
 import { createSegment } from '../../src/modules/segments/index.ts';
+// Not in the module's index (only its routes and jobs use them); the seeder needs a sent campaign.
+import { deliverCampaign } from '../../src/modules/campaigns/campaigns.deliver.ts';
+import { planCampaign } from '../../src/modules/campaigns/campaigns.plan.ts';
+import {
+  createCampaign,
+  scheduleCampaign,
+  sendCampaign,
+} from '../../src/modules/campaigns/campaigns.service.ts';
 import { createStream } from '../../src/modules/streams/index.ts';
 import { addDoNotContact } from '../../src/modules/subscriptions/index.ts';
 import { createUser, login } from '../../src/modules/users/index.ts';
@@ -65,6 +73,11 @@ export const KINDS = [
   'privacyRequest',
   'template',
   'segment',
+  'campaign',
+  'campaignToSend',
+  'campaignToSchedule',
+  'scheduledCampaign',
+  'message',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 export type Objects = Readonly<Record<Kind, string | number>>;
@@ -290,6 +303,57 @@ async function seedAudience(
 }
 
 /**
+ * The property's campaigns: a draft (read, updated, previewed, tested, deleted), one draft each
+ * for send-campaign and schedule-campaign and one scheduled a day ahead for cancel-campaign (the
+ * positive control uses each up), and a campaign sent to the player to its end (provider none:
+ * no sender is configured), whose message the message routes name. Sent before the matrix, so
+ * the server's workers have nothing of it left to do. Names carry the marker.
+ */
+async function seedCampaigns(
+  h: Harness,
+  property: { id: string; orgId: number },
+  marker: string,
+  objects: { template: string; segment: string; player: string },
+) {
+  // Scheduling and sending queue the planner's job (no worker runs in the seeder).
+  await h.deps.jobs.start();
+  const draft = async (name: string, audience?: { type: 'players'; player_ids: string[] }) =>
+    (
+      await createCampaign(h.deps, property, {
+        name: `${name} ${marker}`,
+        channel: 'sms',
+        template_id: objects.template,
+        audience: audience ?? { type: 'segment', segment_id: objects.segment },
+      })
+    ).id;
+  const scheduledCampaign = await draft('Scheduled');
+  await scheduleCampaign(h.deps, property, {
+    campaign_id: scheduledCampaign,
+    send_at: new Date(Date.now() + 86_400_000).toISOString(),
+  });
+  const sent = await draft('Sent', { type: 'players', player_ids: [objects.player] });
+  await sendCampaign(h.deps, property, { campaignId: sent, propertyId: property.id }, undefined);
+  for (let round = 0; round < 20; round++) {
+    if ((await planCampaign(h.deps, sent)).next !== 'plan') break;
+  }
+  for (let round = 0; round < 20; round++) {
+    if ((await deliverCampaign(h.deps, sent)).next === 'done') break;
+  }
+  const message = await h.deps.database.db
+    .selectFrom('messages')
+    .select('id')
+    .where('campaign_id', '=', sent)
+    .executeTakeFirstOrThrow();
+  return {
+    campaign: await draft('Campaign'),
+    campaignToSend: await draft('To send'),
+    campaignToSchedule: await draft('To schedule'),
+    scheduledCampaign,
+    message: message.id,
+  };
+}
+
+/**
  * A complete tenant, through the services (and the in-process API where no service is
  * exported): an organization on the Business tier with a member of every role (and one more
  * member to be the object of member routes), three DailyPlay keys (one to use, one scoped to a
@@ -399,6 +463,11 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
     player: player.id,
     erasable: erasablePlayer.id,
   });
+  const campaigns = await seedCampaigns(h, { id: property.id, orgId: org.id }, marker, {
+    template: audience.template,
+    segment: audience.segment,
+    player: player.id,
+  });
 
   // Outbound webhooks. The endpoint listens to player.deleted only, and the connection fires on
   // play_complete only: nothing the seed or the matrix does, so the server's events dispatcher
@@ -486,6 +555,7 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
       erasablePlayer: erasablePlayer.id,
       subscriptionGroup: compliance.group,
       ...audience,
+      ...campaigns,
     },
     userIds: [...everyone.map((user) => user.id), inviteeLogin.user.id],
     privateStrings: [marker, ...everyone.map((user) => user.email), inviteeEmail],
@@ -529,5 +599,10 @@ export function ghostObjects(): Objects {
     privacyRequest: randomUUID(),
     template: randomUUID(),
     segment: randomUUID(),
+    campaign: randomUUID(),
+    campaignToSend: randomUUID(),
+    campaignToSchedule: randomUUID(),
+    scheduledCampaign: randomUUID(),
+    message: randomUUID(),
   };
 }

@@ -22,6 +22,13 @@ import { authenticateBearer } from '../../src/modules/users/index.ts';
 import { createVoucherSet } from '../../src/modules/vouchers/index.ts';
 import { createTemplate } from '../../src/modules/content/index.ts';
 import { createSegment } from '../../src/modules/segments/index.ts';
+// Not in the module's index (only its routes and jobs use them); the seed needs a campaign run.
+import { planCampaign } from '../../src/modules/campaigns/campaigns.plan.ts';
+import {
+  createCampaign,
+  scheduleCampaign,
+  sendCampaign,
+} from '../../src/modules/campaigns/campaigns.service.ts';
 import { createEndpoint } from '../../src/modules/webhooks/index.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
@@ -60,6 +67,12 @@ export const KIND_TYPE = {
   template: 'uuid',
   /** A saved segment of the property. */
   segment: 'uuid',
+  /** A draft SMS campaign of the property. */
+  campaign: 'uuid',
+  /** A campaign of the property scheduled a day ahead (what cancel-campaign takes). */
+  scheduledCampaign: 'uuid',
+  /** A message of a campaign the property sent (planned through the services, provider none). */
+  message: 'uuid',
   /** The password of the user sending the request (routes acting on the caller's own account). */
   password: 'text',
 } as const;
@@ -283,6 +296,9 @@ export const freshObjects = {
   template: async (h: Harness, t: SecTenant) =>
     seedTemplate(h, t.org.id, String(t.objects.property)),
   segment: async (h: Harness, t: SecTenant) => seedSegment(h, String(t.objects.property)),
+  campaign: async (h: Harness, t: SecTenant) => seedCampaign(h, t.org.id, t.objects),
+  scheduledCampaign: async (h: Harness, t: SecTenant) =>
+    seedScheduledCampaign(h, t.org.id, t.objects),
 } satisfies Partial<Record<Kind, (h: Harness, t: SecTenant) => Promise<number | string>>>;
 
 /** An SMS template of the property, through the service. */
@@ -302,6 +318,77 @@ async function seedSegment(h: Harness, propertyId: string): Promise<string> {
     filter: 'tier=eq.gold',
   });
   return segment.id;
+}
+
+/** A draft SMS campaign of the property to its segment, through the service. */
+async function seedCampaign(
+  h: Harness,
+  orgId: number,
+  o: Pick<Objects, 'property' | 'template' | 'segment'>,
+): Promise<string> {
+  const campaign = await createCampaign(
+    h.deps,
+    { id: String(o.property), orgId },
+    {
+      name: unique('Campaign'),
+      channel: 'sms',
+      template_id: String(o.template),
+      audience: { type: 'segment', segment_id: String(o.segment) },
+    },
+  );
+  return campaign.id;
+}
+
+/** A campaign scheduled a day ahead (no worker runs in the security suites: it stays so). */
+async function seedScheduledCampaign(
+  h: Harness,
+  orgId: number,
+  o: Pick<Objects, 'property' | 'template' | 'segment'>,
+): Promise<string> {
+  const id = await seedCampaign(h, orgId, o);
+  await scheduleCampaign(
+    h.deps,
+    { id: String(o.property), orgId },
+    {
+      campaign_id: id,
+      send_at: new Date(h.deps.clock.now().getTime() + 86_400_000).toISOString(),
+    },
+  );
+  return id;
+}
+
+/**
+ * A message of a campaign sent to the player: send-campaign, then the planner's run as its job
+ * would do it (no SMS sender configured: the player, without consent, gets a skipped message).
+ */
+async function seedMessage(
+  h: Harness,
+  orgId: number,
+  o: Pick<Objects, 'property' | 'template' | 'player'>,
+): Promise<string> {
+  const property = { id: String(o.property), orgId };
+  const campaign = await createCampaign(h.deps, property, {
+    name: unique('Sent campaign'),
+    channel: 'sms',
+    template_id: String(o.template),
+    audience: { type: 'players', player_ids: [String(o.player)] },
+  });
+  await sendCampaign(
+    h.deps,
+    property,
+    { campaignId: campaign.id, propertyId: property.id },
+    undefined,
+  );
+  for (let round = 0; round < 10; round++) {
+    if ((await planCampaign(h.deps, campaign.id)).next !== 'plan') break;
+  }
+  const message = await h.deps.database.db
+    .selectFrom('messages')
+    .select('id')
+    .where('campaign_id', '=', campaign.id)
+    .executeTakeFirst();
+  if (!message) throw new Error(`campaign ${campaign.id} planned no message`);
+  return message.id;
 }
 
 /** An export request of the player, opened and not answered (answering keeps the player). */
@@ -416,6 +503,12 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
   const webhookMessage = await seedWebhookMessage(h, org.id, property.id, webhook);
   const connection = await seedConnection(h, org.id, owner.id, stream.id);
   const connectionMessage = await seedConnectionMessage(h, org.id, connection);
+  // What the campaigns are made of.
+  const content = {
+    property: property.id,
+    template: await seedTemplate(h, org.id, property.id),
+    segment: await seedSegment(h, property.id),
+  };
 
   return {
     label,
@@ -450,8 +543,11 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
       )[0]!.id,
       dncHash: await seedDoNotContact(h, property.id),
       privacyRequest: await seedPrivacyRequest(h, property.id, player.id),
-      template: await seedTemplate(h, org.id, property.id),
-      segment: await seedSegment(h, property.id),
+      template: content.template,
+      segment: content.segment,
+      campaign: await seedCampaign(h, org.id, content),
+      scheduledCampaign: await seedScheduledCampaign(h, org.id, content),
+      message: await seedMessage(h, org.id, { ...content, player: player.id }),
       password: owner.password,
     },
   };

@@ -66,6 +66,7 @@ const propertyKeys = ownerList(
 const players = propertyList('/api/players?order=id.asc');
 const templates = propertyList('/api/templates');
 const segments = propertyList('/api/segments?limit=100');
+const campaigns = propertyList('/api/campaigns?limit=100');
 const privacyRequests = propertyList('/api/functions/privacy-requests');
 const subscriptionMembers = propertyList('/api/subscription_members?order=player_id.asc');
 const doNotContact = propertyList('/api/do-not-contact?limit=1000');
@@ -81,6 +82,11 @@ const UNSUBSCRIBE_TENANT =
   'the token is sealed by the server and names its own property: a forged or altered one is 404 ' +
   'like one never issued, and a group of another property is left untouched ' +
   '(compliance.unsubscribe.test.ts)';
+const CAMPAIGN_LINK =
+  'the links inside sent messages are followed by their recipients, who hold no credential';
+const CAMPAIGN_LINK_TENANT =
+  "an unguessable code or a signature over the message's own link is the whole credential: " +
+  'a wrong one is 404 like one never issued, whoever asks (campaigns.email.test.ts)';
 const CAPABILITY =
   'public by the DailyPlay spec: the token in the request is the whole credential, so there is ' +
   'no credential of one tenant to aim at another';
@@ -1364,6 +1370,201 @@ export const ROUTES: readonly RouteSpec[] = [
       },
     }),
     tenant: ['property', 'segment'],
+  },
+
+  // --- Campaigns, their messages and the links inside them (issue 13) ---------------------
+  {
+    operationId: 'campaigns.list',
+    method: 'GET',
+    path: '/api/campaigns',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/campaigns?limit=5' }),
+    tenant: ['property'],
+  },
+  {
+    operationId: 'campaigns.create',
+    method: 'POST',
+    path: '/api/campaigns',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/campaigns',
+      payload: {
+        name: unique('Campaign'),
+        channel: 'sms',
+        template_id: o.template,
+        audience: { type: 'segment', segment_id: o.segment },
+      },
+    }),
+    tenant: ['property', 'template', 'segment'],
+    state: campaigns,
+  },
+  {
+    operationId: 'campaigns.get',
+    method: 'GET',
+    path: '/api/campaigns/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/campaigns/${o.campaign}` }),
+    tenant: ['property', 'campaign'],
+  },
+  {
+    operationId: 'campaigns.update',
+    method: 'PATCH',
+    path: '/api/campaigns/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/campaigns/${o.campaign}`, payload: { name: unique('Renamed') } }),
+    tenant: ['property', 'campaign'],
+    state: campaigns,
+  },
+  {
+    operationId: 'campaigns.delete',
+    method: 'DELETE',
+    path: '/api/campaigns/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['campaign'],
+    request: (o) => ({ url: `/api/campaigns/${o.campaign}` }),
+    tenant: ['property', 'campaign'],
+    state: campaigns,
+  },
+  {
+    operationId: 'campaigns.send',
+    method: 'POST',
+    path: '/api/functions/send-campaign',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['campaign'],
+    request: (o) => ({
+      url: '/api/functions/send-campaign',
+      headers: { 'idempotency-key': unique('send') },
+      payload: { campaignId: o.campaign, propertyId: o.property },
+    }),
+    tenant: ['property', 'campaign'],
+    state: campaigns,
+  },
+  {
+    operationId: 'campaigns.schedule',
+    method: 'POST',
+    path: '/api/functions/schedule-campaign',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['campaign'],
+    request: (o) => ({
+      url: '/api/functions/schedule-campaign',
+      payload: {
+        campaign_id: o.campaign,
+        send_at: new Date(Date.now() + 2 * 86_400_000).toISOString(),
+      },
+    }),
+    tenant: ['property', 'campaign'],
+    state: campaigns,
+  },
+  {
+    operationId: 'campaigns.cancel',
+    method: 'POST',
+    path: '/api/functions/cancel-campaign',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['scheduledCampaign'],
+    request: (o) => ({
+      url: '/api/functions/cancel-campaign',
+      payload: { campaign_id: o.scheduledCampaign },
+    }),
+    tenant: ['property', 'scheduledCampaign'],
+    state: campaigns,
+  },
+  {
+    operationId: 'campaigns.preview',
+    method: 'POST',
+    path: '/api/functions/preview-campaign',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({
+      url: '/api/functions/preview-campaign',
+      payload: { campaign_id: o.campaign, audience: false },
+    }),
+    tenant: ['property', 'campaign'],
+  },
+  {
+    operationId: 'campaigns.test',
+    method: 'POST',
+    path: '/api/functions/test-campaign',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/functions/test-campaign',
+      payload: { campaign_id: o.campaign, to: ['+12125550123'] },
+    }),
+    tenant: ['property', 'campaign'],
+    state: campaigns,
+  },
+  {
+    operationId: 'messages.list',
+    method: 'GET',
+    path: '/api/messages',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/messages?limit=5' }),
+    tenant: ['property'],
+  },
+  {
+    operationId: 'messages.get',
+    method: 'GET',
+    path: '/api/messages/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/messages/${o.message}` }),
+    tenant: ['property', 'message'],
+  },
+  {
+    operationId: 'links.short',
+    method: 'GET',
+    path: '/l/{code}',
+    area: 'integrations',
+    auth: { kind: 'public', reason: CAMPAIGN_LINK },
+    request: () => ({ url: `/l/${randomBytes(6).toString('base64url')}` }),
+    tenant: { exempt: CAMPAIGN_LINK_TENANT },
+  },
+  {
+    operationId: 'links.click',
+    method: 'GET',
+    path: '/c/{messageId}',
+    area: 'integrations',
+    auth: { kind: 'public', reason: CAMPAIGN_LINK },
+    request: (o) => ({
+      url: `/c/${o.message}?u=${encodeURIComponent('https://example.test/')}&s=${'0'.repeat(22)}`,
+    }),
+    tenant: { exempt: CAMPAIGN_LINK_TENANT },
+  },
+  {
+    operationId: 'links.open',
+    method: 'GET',
+    path: '/o/{messageId}',
+    area: 'integrations',
+    auth: { kind: 'public', reason: CAMPAIGN_LINK },
+    request: (o) => ({ url: `/o/${o.message}?s=${'0'.repeat(22)}` }),
+    tenant: { exempt: CAMPAIGN_LINK_TENANT },
+  },
+  {
+    operationId: 'campaigns.smsStatus',
+    method: 'POST',
+    path: '/api/sms/status/{propertyId}',
+    area: 'integrations',
+    auth: {
+      kind: 'public',
+      reason:
+        "the carrier's X-Twilio-Signature under the property's stored auth token is the credential",
+    },
+    request: (o) => ({
+      url: `/api/sms/status/${o.property}?ref=${o.message}`,
+      payload: { MessageSid: `SM${'0'.repeat(32)}`, MessageStatus: 'delivered' },
+    }),
+    tenant: {
+      exempt: 'unsigned requests are 403 for every property alike, the ref names no one else',
+    },
   },
 
   // --- PlayerOS (pk_ keys, or a member's bearer token + X-Property-Id) ----------------------

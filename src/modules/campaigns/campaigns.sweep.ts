@@ -1,5 +1,5 @@
 import type { Deps } from '../../deps.ts';
-import { continueLater, STALE_CLAIM_MS } from './campaigns.deliver.ts';
+import { continueLater } from './campaigns.deliver.ts';
 import { stalledCampaigns } from './campaigns.repo.ts';
 import { QUEUE_DELIVER, QUEUE_PLAN } from './campaigns.state.ts';
 
@@ -13,7 +13,7 @@ export async function sweepCampaigns(deps: Deps): Promise<number> {
   const now = deps.clock.now();
   const stalled = await stalledCampaigns(
     deps.database.db,
-    new Date(now.getTime() - STALE_CLAIM_MS),
+    new Date(now.getTime() - deps.config.campaignClaimTimeoutMs),
     100,
   );
   for (const campaign of stalled) {
