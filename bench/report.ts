@@ -6,6 +6,7 @@ import type { PlayerOperation } from './players.ts';
 import type { RawResult } from './raw.ts';
 import type { WebhooksBench } from './webhooks-bench.ts';
 import type { ComplianceBench } from './compliance-bench.ts';
+import type { CampaignsBench } from './campaigns-bench.ts';
 
 export type Ceiling =
   | { kind: 'pgbench'; perSec: number; avgMs: number; p95Ms: number; result: PgbenchResult }
@@ -37,6 +38,8 @@ export interface TargetReport {
   webhooks?: WebhooksBench;
   /** Issue 12's pre-send check row (PostgreSQL only). */
   compliance?: ComplianceBench;
+  /** Issue 13's campaign planning and delivery rows (PostgreSQL only). */
+  campaigns?: CampaignsBench;
 }
 
 export interface Report {

@@ -19,6 +19,7 @@ import {
   WARMUP_SECONDS,
   WEBHOOKS,
   COMPLIANCE,
+  CAMPAIGNS,
 } from './options.ts';
 import { pgbenchScripts, runPgbench } from './pgbench.ts';
 import {
@@ -43,6 +44,7 @@ import {
 import { type RunningServer, startServer } from './server.ts';
 import { benchWebhooksPostgres, formatWebhooks } from './webhooks-bench.ts';
 import { benchCompliancePostgres, formatCompliance } from './compliance-bench.ts';
+import { benchCampaignsPostgres, type CampaignsBench, formatCampaigns } from './campaigns-bench.ts';
 
 const BENCH_DATABASE = 'playloop_bench';
 
@@ -138,6 +140,13 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
       ? await benchWebhooksPostgres(url, server, database, seed)
       : undefined;
     const compliance = COMPLIANCE ? await benchCompliancePostgres(url, database, seed) : undefined;
+    // Last, with the server stopped: its workers would take the campaigns' jobs.
+    let campaigns: CampaignsBench | undefined;
+    if (CAMPAIGNS) {
+      await server.stop();
+      server = undefined;
+      campaigns = await benchCampaignsPostgres(url, database, seed);
+    }
     const poolSize = process.env.DB_POOL_SIZE || '10 (default)';
     return {
       target: 'postgres',
@@ -148,6 +157,7 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
       ...(players && { players: playersReport(players) }),
       ...(webhooks && { webhooks }),
       ...(compliance && { compliance }),
+      ...(campaigns && { campaigns }),
     };
   } finally {
     await server?.stop();
@@ -256,6 +266,7 @@ async function main(): Promise<number> {
     out.push(formatTable(target), '');
     if (target.webhooks) out.push(formatWebhooks(target.webhooks), '');
     if (target.compliance) out.push(formatCompliance(target.compliance), '');
+    if (target.campaigns) out.push(formatCampaigns(target.campaigns), '');
   }
   out.push(
     `${CONNECTIONS} connections, ${SECONDS} s per run, ${SEEDED_SESSIONS} seeded sessions, ` +

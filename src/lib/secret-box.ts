@@ -3,7 +3,9 @@ import {
   createDecipheriv,
   createHash,
   createHmac,
+  createSecretKey,
   hkdfSync,
+  type KeyObject,
   randomBytes,
   timingSafeEqual,
 } from 'node:crypto';
@@ -32,11 +34,29 @@ export interface SecretBox {
   verify(purpose: string, data: string, tag: string): Promise<boolean>;
 }
 
-const keyId = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 8);
+/**
+ * Per key: its id and a KeyObject. Node builds a key object from a raw Buffer on every cipher
+ * or HMAC call, which is most of a seal's cost; a campaign seals and signs per recipient.
+ */
+const prepared = new WeakMap<Buffer, { id: string; object: KeyObject }>();
+
+function preparedKey(key: Buffer): { id: string; object: KeyObject } {
+  let found = prepared.get(key);
+  if (!found) {
+    found = {
+      id: createHash('sha256').update(key).digest('hex').slice(0, 8),
+      object: createSecretKey(key),
+    };
+    prepared.set(key, found);
+  }
+  return found;
+}
+
+const keyId = (key: Buffer): string => preparedKey(key).id;
 
 export function sealWith(key: Buffer, plaintext: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const cipher = createCipheriv('aes-256-gcm', preparedKey(key).object, iv);
   const body = Buffer.concat([
     cipher.update(plaintext, 'utf8'),
     cipher.final(),
@@ -56,7 +76,11 @@ export function openWith(key: Buffer, sealed: string): string {
     );
   }
   const bytes = Buffer.from(body, 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  const decipher = createDecipheriv(
+    'aes-256-gcm',
+    preparedKey(key).object,
+    Buffer.from(iv, 'base64url'),
+  );
   decipher.setAuthTag(bytes.subarray(bytes.length - 16));
   try {
     return Buffer.concat([
@@ -68,13 +92,15 @@ export function openWith(key: Buffer, sealed: string): string {
   }
 }
 
-const derivedKeys = new Map<string, Buffer>();
+const derivedKeys = new Map<string, KeyObject>();
 
 function signWith(key: Buffer, purpose: string, data: string): Buffer {
   const name = `${keyId(key)}:${purpose}`;
   let derived = derivedKeys.get(name);
   if (!derived) {
-    derived = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `playloop:${purpose}`, 32));
+    derived = createSecretKey(
+      Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `playloop:${purpose}`, 32)),
+    );
     derivedKeys.set(name, derived);
   }
   return createHmac('sha256', derived).update(data).digest().subarray(0, 16);

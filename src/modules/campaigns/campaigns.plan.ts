@@ -100,14 +100,21 @@ interface BatchOutcome {
   failed: number;
 }
 
-async function planBatch(
+/** A batch checked and rendered, ready to be written after the batch before it. */
+type PreparedBatch = (after: string | null) => Promise<BatchOutcome | 'lost'>;
+
+/**
+ * Checks and renders a batch (reads and CPU only) and answers the function that writes it,
+ * given the cursor the batch must follow: the planner prepares the next batch while the
+ * previous one is being written.
+ */
+async function prepareBatch(
   deps: Deps,
   campaign: CampaignRow,
   facts: PropertyFacts,
   template: SendingTemplate,
-  content: CampaignContent,
   ids: string[],
-): Promise<BatchOutcome | 'lost'> {
+): Promise<PreparedBatch> {
   const now = deps.clock.now();
   const done = await plannedPlayers(deps.database.db, campaign.id, ids);
   const todo = ids.filter((id) => !done.has(id));
@@ -208,41 +215,37 @@ async function planBatch(
     }
     messages.push(message);
   }
-  void content;
-
   const last = ids.at(-1) ?? null;
-  return deps.database.db.transaction().execute(async (trx) => {
-    // Another planner of the same campaign (a sweep's, a retry's) may have written this batch
-    // meanwhile: the cursor, read under the campaign's lock, says so.
-    const locked = await trx
-      .selectFrom('campaigns')
-      .select(['status', 'plan_cursor'])
-      .where('id', '=', campaign.id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (
-      !locked ||
-      locked.status !== 'sending' ||
-      (locked.plan_cursor ?? null) !== (campaign.plan_cursor ?? null)
-    ) {
-      return 'lost' as const;
-    }
-    const inserted = await insertMessages(trx, campaign, messages, now);
-    const written = new Set(inserted.map((row) => row.id));
-    const sessions = minter.sessions.filter((session) => written.has(session.external_ref));
-    if (sessions.length > 0) await trx.insertInto('game_sessions').values(sessions).execute();
-    const links = minter.shortLinks.filter((link) => written.has(link.message_id));
-    if (links.length > 0) await trx.insertInto('short_links').values(links).execute();
-    const queued = inserted.filter((row) => row.status === 'queued').length;
-    const skipped = inserted.length - queued;
-    await trx
-      .updateTable('campaigns')
-      .set({ plan_cursor: last, heartbeat_at: now, updated_at: now })
-      .where('id', '=', campaign.id)
-      .execute();
-    await addCounts(trx, campaign.id, { queued, skipped }, now);
-    return { queued, skipped, failed };
-  });
+  return (after) => {
+    return deps.database.db.transaction().execute(async (trx) => {
+      // Another planner of the same campaign (a sweep's, a retry's) may have written this batch
+      // meanwhile: the cursor, read under the campaign's lock, says so.
+      const locked = await trx
+        .selectFrom('campaigns')
+        .select(['status', 'plan_cursor'])
+        .where('id', '=', campaign.id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!locked || locked.status !== 'sending' || (locked.plan_cursor ?? null) !== after) {
+        return 'lost' as const;
+      }
+      const inserted = await insertMessages(trx, campaign, messages, now);
+      const written = new Set(inserted.map((row) => row.id));
+      const sessions = minter.sessions.filter((session) => written.has(session.external_ref));
+      if (sessions.length > 0) await trx.insertInto('game_sessions').values(sessions).execute();
+      const links = minter.shortLinks.filter((link) => written.has(link.message_id));
+      if (links.length > 0) await trx.insertInto('short_links').values(links).execute();
+      const queued = inserted.filter((row) => row.status === 'queued').length;
+      const skipped = inserted.length - queued;
+      await trx
+        .updateTable('campaigns')
+        .set({ plan_cursor: last, heartbeat_at: now, updated_at: now })
+        .where('id', '=', campaign.id)
+        .execute();
+      await addCounts(trx, campaign.id, { queued, skipped }, now);
+      return { queued, skipped, failed };
+    });
+  };
 }
 
 /** What follows a planning job: more planning, sending, or nothing (the campaign is not due). */
@@ -315,14 +318,29 @@ export async function planCampaign(
     await finishCampaign(deps, campaign, 'failed', (error as Error).message);
     return { next: 'none' };
   }
+  // One batch is written while the next is checked and rendered (on PostgreSQL they overlap;
+  // PGlite's one connection serializes them).
+  let cursor = campaign.plan_cursor;
+  let writing: Promise<BatchOutcome | 'lost'> | undefined;
+  let writingLast: string | null = null;
   try {
     for await (const ids of audience) {
-      const outcome = await planBatch(deps, campaign, facts, template, content, ids);
-      if (outcome === 'lost') return { next: 'plan' };
-      campaign = { ...campaign, plan_cursor: ids.at(-1) ?? null };
-      if (signal?.aborted || Date.now() - started > PLAN_SLICE_MS) return { next: 'plan' };
+      const prepared = await prepareBatch(deps, campaign, facts, template, ids);
+      if (writing) {
+        if ((await writing) === 'lost') return { next: 'plan' };
+        cursor = writingLast;
+      }
+      writing = prepared(cursor);
+      writingLast = ids.at(-1) ?? null;
+      if (signal?.aborted || Date.now() - started > PLAN_SLICE_MS) {
+        await writing;
+        return { next: 'plan' };
+      }
     }
+    if (writing && (await writing) === 'lost') return { next: 'plan' };
   } catch (error) {
+    // A write still in flight settles first (its own failure is the job's retry to handle).
+    await writing?.catch(() => undefined);
     // The segment was deleted, or its filter no longer parses: nothing more can be planned.
     const code = (error as { code?: string }).code;
     if (code === 'not_found' || code === 'validation_failed') {

@@ -52,8 +52,15 @@ function decodeEntities(text: string): string {
   });
 }
 
+const attributePatterns = new Map<string, RegExp>();
+
 function attribute(tag: string, name: string): string | undefined {
-  const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
+  let pattern = attributePatterns.get(name);
+  if (!pattern) {
+    pattern = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i');
+    attributePatterns.set(name, pattern);
+  }
+  const match = pattern.exec(tag);
   return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
 }
 
