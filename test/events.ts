@@ -1,6 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
+import { createEventDispatcher, type EventConsumers } from '../src/modules/events/events.dispatch.ts';
 import { eventEnvelope, type EventType, EVENT_TYPES } from '../src/modules/events/index.ts';
 import type { Harness } from './harness.ts';
 
@@ -62,4 +64,37 @@ export async function onlyEvent(
   const event = events[0]!;
   expectCatalogValid(event);
   return event;
+}
+
+/**
+ * Runs a dispatcher scoped to one organization until none of its events is pending. Events wait
+ * for every older open transaction of the cluster, so on PostgreSQL another test file's
+ * transaction can hold them back a moment: a round that dispatches nothing is not the end.
+ */
+export async function drainEvents(
+  h: Harness,
+  orgId: number,
+  consumers: EventConsumers,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const dispatcher = createEventDispatcher(
+    { db: h.deps.database.db, logger: h.deps.logger },
+    { consumers, orgId, pollMs: 10 },
+  );
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { failure, dispatched } = await dispatcher.runOnce();
+    if (failure) throw new Error(`a consumer failed on event ${failure.seq}`);
+    if (dispatched > 0) continue;
+    const pending = await h.deps.database.db
+      .selectFrom('events')
+      .select('seq')
+      .where('org_id', '=', orgId)
+      .where('dispatched_at', 'is', null)
+      .limit(1)
+      .execute();
+    if (pending.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`events of organization ${orgId} still pending`);
+    await sleep(20);
+  }
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import { createEventDispatcher, EventConsumers } from '../src/modules/events/events.dispatch.ts';
+import { EventConsumers } from '../src/modules/events/events.dispatch.ts';
 import { playerActivityConsumer } from '../src/modules/players/index.ts';
 import { createProperty, type PropertyRow } from '../src/modules/properties/index.ts';
 import { createPropertyKey } from '../src/modules/property-keys/index.ts';
+import { drainEvents } from './events.ts';
 import { makeTenant, type Tenant, unique } from './factories.ts';
 import { type Harness, json } from './harness.ts';
 import { completePlay, prizeWheel, sessionToken, startPlay } from './play.ts';
@@ -91,25 +91,7 @@ export async function playSession(
 export async function dispatchEvents(h: Harness, orgId: number): Promise<void> {
   const consumers = new EventConsumers();
   consumers.register('players.activity', playerActivityConsumer());
-  const dispatcher = createEventDispatcher(
-    { db: h.deps.database.db, logger: h.deps.logger },
-    { consumers, orgId, pollMs: 20 },
-  );
-  for (let round = 0; round < 500; round++) {
-    const { failure, dispatched } = await dispatcher.runOnce();
-    if (failure) throw new Error(`players.activity failed on event ${failure.seq}`);
-    if (dispatched > 0) continue;
-    const pending = await h.deps.database.db
-      .selectFrom('events')
-      .select('seq')
-      .where('org_id', '=', orgId)
-      .where('dispatched_at', 'is', null)
-      .limit(1)
-      .execute();
-    if (pending.length === 0) return;
-    await sleep(20);
-  }
-  throw new Error(`events of organization ${orgId} still pending`);
+  await drainEvents(h, orgId, consumers);
 }
 
 /** Marks the organization's events pending again: the dispatcher offers them once more. */

@@ -6,7 +6,8 @@ import { makeTenant, type Tenant } from '../../../test/factories.ts';
 import { createHarness, type Harness, json } from '../../../test/harness.ts';
 import { activeStream, completePlay, startPlay, viewOf } from '../../../test/play.ts';
 import { type Receiver, startReceiver } from '../../../test/webhook-receiver.ts';
-import { createEventDispatcher, EventConsumers } from '../events/events.dispatch.ts';
+import { EventConsumers } from '../events/events.dispatch.ts';
+import { drainEvents } from '../../../test/events.ts';
 import { deliverDue, webhookFanout } from '../webhooks/index.ts';
 
 // End to end: a play of a stream → its events → the fan-out → one message per linked, enabled
@@ -66,15 +67,7 @@ async function playOnce(c: Campaign): Promise<void> {
 async function dispatch(t: Tenant): Promise<void> {
   const consumers = new EventConsumers();
   consumers.register('webhooks.fanout', webhookFanout(h.deps));
-  const dispatcher = createEventDispatcher(
-    { db: h.deps.database.db, logger: h.deps.logger },
-    { pollMs: 10, consumers, orgId: t.org.id },
-  );
-  for (;;) {
-    const round = await dispatcher.runOnce();
-    if (round.failure) throw new Error(`fan-out failed on event ${round.failure.seq}`);
-    if (round.dispatched === 0) return;
-  }
+  await drainEvents(h, t.org.id, consumers);
 }
 
 interface LoggedMessage {

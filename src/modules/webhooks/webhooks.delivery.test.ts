@@ -2,7 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../lib/clock.ts';
-import { createEventDispatcher, EventConsumers } from '../events/events.dispatch.ts';
+import { EventConsumers } from '../events/events.dispatch.ts';
+import { drainEvents } from '../../../test/events.ts';
 import { makePropertyTenant, type PropertyTenant } from '../../../test/factories.ts';
 import { createHarness, expectError, type Harness, json } from '../../../test/harness.ts';
 import { type Receiver, startReceiver } from '../../../test/webhook-receiver.ts';
@@ -66,11 +67,7 @@ async function createEndpoint(
 async function dispatch(t: PropertyTenant): Promise<void> {
   const consumers = new EventConsumers();
   consumers.register('webhooks.fanout', webhookFanout(h.deps));
-  const dispatcher = createEventDispatcher(
-    { db: h.deps.database.db, logger: h.deps.logger },
-    { pollMs: 10, consumers, orgId: t.org.id },
-  );
-  while ((await dispatcher.runOnce()).dispatched > 0);
+  await drainEvents(h, t.org.id, consumers);
 }
 
 async function addPlayer(t: PropertyTenant, email = 'ana@example.test'): Promise<void> {
