@@ -32,6 +32,10 @@ export const CAMPAIGNS = envInt('BENCH_CAMPAIGNS', 1, 0, 1) === 1;
 export const CAMPAIGN_PLAYERS = envInt('BENCH_CAMPAIGN_PLAYERS', 1_000_000, 1000, 10_000_000);
 /** Queued messages the delivery row sends (at most the planned campaign's queued ones). */
 export const CAMPAIGN_MESSAGES = envInt('BENCH_CAMPAIGN_MESSAGES', 20_000, 100, 1_000_000);
+/** BENCH_JOURNEYS=0 leaves the journey row (PostgreSQL) out. */
+export const JOURNEYS = envInt('BENCH_JOURNEYS', 1, 0, 1) === 1;
+/** Players walked through the journey (six steps each), and as many by the ceiling. */
+export const JOURNEY_PLAYERS = envInt('BENCH_JOURNEY_PLAYERS', 100_000, 1000, 10_000_000);
 // Sessions: two targets, three operations, a measured and a warm-up run of HTTP and of the
 // ceiling each, plus seeding and server starts. Players: per million players up to 5 minutes of
 // seeding per target and 5 more for the server to work off what the runs leave in flight (a
@@ -50,7 +54,10 @@ export const TIMEOUT_SECONDS = envInt(
     // on the 2-core machine) and the ceiling; delivery at 20 mails/s, far below what was measured.
     (CAMPAIGNS
       ? 300 + 3600 * Math.ceil(CAMPAIGN_PLAYERS / 1_000_000) + Math.ceil(CAMPAIGN_MESSAGES / 20)
-      : 0),
+      : 0) +
+    // Per 100,000 journey players: seeding, advanceDue's 600,000 steps and as many for the
+    // ceiling, each a commit (100 to 300 steps/s measured on the loaded 2-core machine).
+    (JOURNEYS ? 300 + 3 * 3600 * Math.ceil(JOURNEY_PLAYERS / 100_000) : 0),
   10,
   86_400,
 );

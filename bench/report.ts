@@ -7,6 +7,7 @@ import type { RawResult } from './raw.ts';
 import type { WebhooksBench } from './webhooks-bench.ts';
 import type { ComplianceBench } from './compliance-bench.ts';
 import type { CampaignsBench } from './campaigns-bench.ts';
+import type { JourneysBench } from './journeys-bench.ts';
 
 export type Ceiling =
   | { kind: 'pgbench'; perSec: number; avgMs: number; p95Ms: number; result: PgbenchResult }
@@ -40,6 +41,8 @@ export interface TargetReport {
   compliance?: ComplianceBench;
   /** Issue 13's campaign planning and delivery rows (PostgreSQL only). */
   campaigns?: CampaignsBench;
+  /** Issue 14's journey row (PostgreSQL only). */
+  journeys?: JourneysBench;
 }
 
 export interface Report {

@@ -20,6 +20,7 @@ import {
   WEBHOOKS,
   COMPLIANCE,
   CAMPAIGNS,
+  JOURNEYS,
 } from './options.ts';
 import { pgbenchScripts, runPgbench } from './pgbench.ts';
 import {
@@ -45,6 +46,7 @@ import { type RunningServer, startServer } from './server.ts';
 import { benchWebhooksPostgres, formatWebhooks } from './webhooks-bench.ts';
 import { benchCompliancePostgres, formatCompliance } from './compliance-bench.ts';
 import { benchCampaignsPostgres, type CampaignsBench, formatCampaigns } from './campaigns-bench.ts';
+import { benchJourneysPostgres, formatJourneys, type JourneysBench } from './journeys-bench.ts';
 
 const BENCH_DATABASE = 'playloop_bench';
 
@@ -140,13 +142,17 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
       ? await benchWebhooksPostgres(url, server, database, seed)
       : undefined;
     const compliance = COMPLIANCE ? await benchCompliancePostgres(url, database, seed) : undefined;
-    // Last, with the server stopped: its workers would take the campaigns' jobs.
-    let campaigns: CampaignsBench | undefined;
-    if (CAMPAIGNS) {
+    // Last, with the server stopped: its workers would take the campaigns' jobs and walk the
+    // journey's runs.
+    if (CAMPAIGNS || JOURNEYS) {
       await server.stop();
       server = undefined;
-      campaigns = await benchCampaignsPostgres(url, database, seed);
     }
+    let campaigns: CampaignsBench | undefined;
+    if (CAMPAIGNS) campaigns = await benchCampaignsPostgres(url, database, seed);
+    const journeys: JourneysBench | undefined = JOURNEYS
+      ? await benchJourneysPostgres(url, database, seed)
+      : undefined;
     const poolSize = process.env.DB_POOL_SIZE || '10 (default)';
     return {
       target: 'postgres',
@@ -158,6 +164,7 @@ async function benchPostgres(adminUrl: string): Promise<TargetReport> {
       ...(webhooks && { webhooks }),
       ...(compliance && { compliance }),
       ...(campaigns && { campaigns }),
+      ...(journeys && { journeys }),
     };
   } finally {
     await server?.stop();
@@ -267,6 +274,7 @@ async function main(): Promise<number> {
     if (target.webhooks) out.push(formatWebhooks(target.webhooks), '');
     if (target.compliance) out.push(formatCompliance(target.compliance), '');
     if (target.campaigns) out.push(formatCampaigns(target.campaigns), '');
+    if (target.journeys) out.push(formatJourneys(target.journeys), '');
   }
   out.push(
     `${CONNECTIONS} connections, ${SECONDS} s per run, ${SEEDED_SESSIONS} seeded sessions, ` +

@@ -37,6 +37,8 @@ import { propertyKeyRoutes } from './modules/property-keys/index.ts';
 import { sessionRoutes } from './modules/sessions/index.ts';
 import { streamRoutes } from './modules/streams/index.ts';
 import { segmentRoutes } from './modules/segments/index.ts';
+import { journeyRoutes } from './modules/journeys/index.ts';
+import { playerEventRoutes } from './modules/player-events/index.ts';
 import { subscriptionRoutes } from './modules/subscriptions/index.ts';
 import {
   complianceRoutes,
@@ -145,6 +147,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   complianceRoutes(app, deps);
   subscriptionRoutes(app, deps);
   segmentRoutes(app, deps);
+  journeyRoutes(app, deps);
+  playerEventRoutes(app, deps);
   inboundSmsRoutes(app, deps);
   unsubscribeRoutes(app, deps);
   contentRoutes(app, deps);

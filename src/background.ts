@@ -3,6 +3,12 @@ import type { Job } from './jobs/jobs.ts';
 import type { QueueName } from './jobs/queues.ts';
 import { playerActivityConsumer } from './modules/players/index.ts';
 import {
+  advanceDue,
+  enterBirthdays,
+  forgetSeenEvents,
+  journeyTriggers,
+} from './modules/journeys/index.ts';
+import {
   closeOutboxes,
   continueLater,
   deliverCampaign,
@@ -62,6 +68,12 @@ export const PERIODIC_TASKS: Readonly<
   'webhooks.sweep': { everyMs: 15_000, run: (deps) => sweepOverdue(deps) },
   // Campaigns whose jobs were lost (a queue outage, a worker killed between jobs) go on.
   'campaigns.sweep': { everyMs: 30_000, run: (deps) => sweepCampaigns(deps) },
+  // Players whose wait ended (or whose event came) take their next steps. The runs table is the
+  // queue: a due run is claimed with SKIP LOCKED, and a claim runs out if its worker dies.
+  'journeys.advance': { everyMs: 1000, run: (deps) => advanceDue(deps) },
+  // Birthdays whose local time came enter the journeys with a `date` trigger.
+  'journeys.dates': { everyMs: 60_000, run: (deps) => enterBirthdays(deps) },
+  'journeys.forget': { everyMs: 3_600_000, run: (deps) => forgetSeenEvents(deps) },
 };
 
 export type ConsumerFactory = (deps: Deps) => EventConsumer;
@@ -73,6 +85,8 @@ export type ConsumerFactory = (deps: Deps) => EventConsumer;
 export const EVENT_CONSUMERS: Readonly<Record<string, ConsumerFactory>> = {
   'webhooks.fanout': webhookFanout,
   'players.activity': playerActivityConsumer,
+  // After players.activity: a condition on the profile then reads the play it recorded.
+  'journeys.triggers': journeyTriggers,
 };
 
 /** The process's consumers, built over its deps. */

@@ -83,6 +83,8 @@ export interface Config {
    * (resent with the same Message-ID). Longer than any one send may take.
    */
   readonly campaignClaimTimeoutMs: number;
+  /** How long a journey run a worker claimed stays its own (JOURNEY_CLAIM_TIMEOUT_MS). */
+  readonly journeyClaimTimeoutMs: number;
   readonly signupEnabled: boolean;
   /** Install default of how many players one property may store (property_quota_defaults). */
   readonly propertyMaxRows: number;
@@ -303,6 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     testSendsPerProperty: throttle(env, 'THROTTLE_TEST_SENDS', { limit: 20, windowSeconds: 3600 }),
     campaignClaimTimeoutMs: int(env, 'CAMPAIGN_CLAIM_TIMEOUT_MS', 120_000, 1000, 3_600_000),
+    journeyClaimTimeoutMs: int(env, 'JOURNEY_CLAIM_TIMEOUT_MS', 60_000, 1000, 3_600_000),
     signupEnabled: bool(env, 'SIGNUP_ENABLED', true),
     propertyMaxRows: int(env, 'PROPERTY_MAX_ROWS', 5_000_000, 0, Number.MAX_SAFE_INTEGER),
     propertyMaxBytes: int(env, 'PROPERTY_MAX_BYTES', 2 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER),

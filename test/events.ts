@@ -84,7 +84,10 @@ export async function drainEvents(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { failure, dispatched } = await dispatcher.runOnce();
-    if (failure) throw new Error(`a consumer failed on event ${failure.seq}`);
+    if (failure) {
+      const logged = h.logs().split("\n").filter((line) => line.includes("event consumer")).at(-1);
+      throw new Error(`a consumer failed on event ${failure.seq}: ${logged ?? ""}`);
+    }
     if (dispatched > 0) continue;
     const pending = await h.deps.database.db
       .selectFrom('events')

@@ -294,6 +294,18 @@ export interface PlayerActivityTable {
   summary: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+/** Casino events sent to POST /api/events (migration 20261208090000). */
+export interface PlayerEventsTable {
+  property_id: string;
+  id: Generated<string>;
+  player_id: string;
+  name: string;
+  properties: ColumnType<Record<string, unknown>, string | undefined, string>;
+  occurred_at: Timestamp;
+  event_id: string | null;
+  recorded_at: CreatedAt;
+}
+
 export interface PasswordResetsTable {
   token_hash: string;
   user_id: number;
@@ -633,6 +645,9 @@ export interface CampaignsTable {
   heartbeat_at: Maybe<Date>;
   started_at: Maybe<Date>;
   finished_at: Maybe<Date>;
+  /** The journey whose send step this campaign is (migration 20261208100000). */
+  journey_id: Maybe<string>;
+  journey_node: Maybe<string>;
   created_at: CreatedAt;
   updated_at: Updated;
 }
@@ -665,8 +680,75 @@ export interface MessagesTable {
   failed_at: Maybe<Date>;
   opened_at: Maybe<Date>;
   clicked_at: Maybe<Date>;
+  /** The journey run that sent it, for a journey's send step. */
+  journey_run_id: Maybe<string>;
   created_at: CreatedAt;
   updated_at: Updated;
+}
+
+export type JourneyStatus = 'draft' | 'active' | 'paused' | 'archived';
+export type JourneyRunStatus = 'active' | 'waiting' | 'completed' | 'exited';
+export type JourneyStepOutcome = 'entered' | 'passed' | 'skipped' | 'exited' | 'failed';
+
+/** Journeys of a property (migration 20261208100000). */
+export interface JourneysTable {
+  property_id: string;
+  id: Generated<string>;
+  name: string;
+  description: Maybe<string>;
+  status: Generated<JourneyStatus>;
+  draft: unknown;
+  version: Maybe<number>;
+  trigger_type: Maybe<string>;
+  trigger_name: Maybe<string>;
+  created_at: CreatedAt;
+  updated_at: Updated;
+}
+
+export interface JourneyVersionsTable {
+  journey_id: string;
+  version: number;
+  graph: unknown;
+  campaigns: ColumnType<Record<string, string>, string | undefined, string>;
+  published_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface JourneyRunsTable {
+  property_id: string;
+  id: Generated<string>;
+  journey_id: string;
+  version: number;
+  player_id: string;
+  entry_key: string;
+  status: JourneyRunStatus;
+  node: string;
+  steps: Count;
+  wake_at: Maybe<Date>;
+  waiting_for: Maybe<string>;
+  waiting_since: Maybe<Date>;
+  claimed_until: Maybe<Date>;
+  context: ColumnType<Record<string, unknown>, string | undefined, string>;
+  exit_reason: Maybe<string>;
+  entered_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Maybe<Date>;
+}
+
+export interface JourneyEventsSeenTable {
+  event_id: string;
+  seen_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface JourneyStepsTable {
+  run_id: string;
+  seq: number;
+  journey_id: string;
+  version: number;
+  node: string;
+  outcome: JourneyStepOutcome;
+  next: Maybe<string>;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  at: Timestamp;
 }
 
 export interface ShortLinksTable {
@@ -712,6 +794,7 @@ export interface DB {
   property_quota_defaults: PropertyQuotaDefaultsTable;
   players: PlayersTable;
   player_activity: PlayerActivityTable;
+  player_events: PlayerEventsTable;
   password_resets: PasswordResetsTable;
   invitations: InvitationsTable;
   signup_requests: SignupRequestsTable;
@@ -737,4 +820,9 @@ export interface DB {
   messages: MessagesTable;
   short_links: ShortLinksTable;
   idempotency_keys: IdempotencyKeysTable;
+  journeys: JourneysTable;
+  journey_versions: JourneyVersionsTable;
+  journey_runs: JourneyRunsTable;
+  journey_steps: JourneyStepsTable;
+  journey_events_seen: JourneyEventsSeenTable;
 }

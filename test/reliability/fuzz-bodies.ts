@@ -15,6 +15,7 @@ const BODY_LIMITS: Readonly<Record<string, number>> = {
   'tables.insert': BULK_LIMIT,
   'players.batchUpsert': BULK_LIMIT,
   'voucherCodes.upload': 2 * 1024 * 1024,
+  'playerEvents.recordBatch': 1024 * 1024,
 };
 /** Fields whose value is free-form JSON stored as jsonb: where nesting bombs are aimed. */
 const FREE_FORM = ['metadata', 'traits', 'config', 'utm'];

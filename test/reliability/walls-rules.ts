@@ -98,6 +98,19 @@ export const PARAMS: Readonly<Record<string, Rule>> = {
   'segments.previewAudience:body.audience.segment_id': object('segment'),
   // A preview renders for one of the caller's players; another property's player is 404.
   'templates.preview:body.player_id': object('player'),
+  // A casino event is recorded on one of the caller's players; another property's player is 404
+  // (by uuid, like a never-issued one). A batch answers one result per event whatever it names
+  // (B's player is that event's `not_found`, worded as for a never-issued one: player-events.test.ts),
+  // so its `data` is never empty and it cannot be judged as a filter: as a scoped key, the cells
+  // check that nothing of B is in the answer and B's rows stay as they were.
+  'playerEvents.record:body.player_id': object('player'),
+  'playerEvents.recordBatch:body.events[].player_id': { kind: 'player', role: 'scoped' },
+  'playerEvents.record:body.event_id': {
+    omit: "the client's own idempotency key, free text scoped to the caller's property",
+  },
+  'playerEvents.recordBatch:body.events[].event_id': {
+    omit: "the client's own idempotency key, free text scoped to the caller's property",
+  },
   // Campaigns: each function uses a campaign of its own, so the positive control's send,
   // schedule and cancel leave the draft every other route names (and each other's) as they were.
   // send-campaign's body repeats the property (PlayerOS's camelCase call): another one is 404.
@@ -115,6 +128,20 @@ export const PARAMS: Readonly<Record<string, Rule>> = {
   // player matches nothing, like a never-issued id.
   'messages.list:query.campaign_id': filter('campaign'),
   'messages.list:query.player_id': filter('player'),
+  // Journeys: each lifecycle call uses a journey of its own (publish, pause and archive an active
+  // one, resume a paused one, delete a draft), so the positive control's calls leave the journey
+  // every other route names active. A version number is scoped by its journey (every published
+  // journey has a version 1): the journey is the wall. Entering, and the runs filter, take one of
+  // the caller's players; another property's is 404 like a never-issued one.
+  'journeys.publish:path.id': object('journeyToPublish'),
+  'journeys.pause:path.id': object('journeyToPause'),
+  'journeys.resume:path.id': object('pausedJourney'),
+  'journeys.archive:path.id': object('journeyToArchive'),
+  'journeys.delete:path.id': object('draftJourney'),
+  'journeys.version:path.version': { constant: '1' },
+  'journeys.run:path.runId': object('journeyRun'),
+  'journeys.enter:body.player_id': object('player'),
+  'journeys.runs:query.player_id': object('player'),
   // properties.list documents org_id as a filter over the caller's own properties ("an
   // organization of someone else yields nothing", properties.test.ts), not as an address.
   'properties.list:query.org_id': filter('org'),
@@ -133,6 +160,7 @@ export const ID_OF_PATH: readonly [prefix: string, kind: Kind][] = [
   ['/api/webhooks/{id}', 'webhook'],
   ['/api/connections/{id}', 'connection'],
   ['/api/segments/{id}', 'segment'],
+  ['/api/journeys/{id}', 'journey'],
   ['/api/templates/{id}', 'template'],
   ['/api/campaigns/{id}', 'campaign'],
   ['/api/messages/{id}', 'message'],
@@ -258,6 +286,22 @@ export const BODY_OVERRIDES: Readonly<
     { name: `Walls ${randomBytes(4).toString('hex')}`, filter: 'tier=eq.gold' },
   ],
   'segments.update': () => [{ description: 'Walls' }],
+  // A graph is checked as a whole (the schema leaves it open): a whole one, by hand.
+  'journeys.create': () => [
+    {
+      name: `Walls ${randomBytes(4).toString('hex')}`,
+      graph: {
+        trigger: { type: 'api' },
+        start: 'pause',
+        nodes: {
+          pause: { type: 'wait', duration: { days: 1 }, next: 'done' },
+          done: { type: 'exit' },
+        },
+      },
+    },
+  ],
+  'journeys.update': () => [{ description: 'Walls' }],
+  'journeys.enter': (slot) => [{ player_id: slot('player_id') }],
   // The template must be of the campaign's channel (the seeded one is SMS); a test goes to a
   // phone number of the team.
   'campaigns.create': (slot) => [

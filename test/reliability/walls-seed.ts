@@ -25,6 +25,14 @@ import {
   sendCampaign,
 } from '../../src/modules/campaigns/campaigns.service.ts';
 import { createStream } from '../../src/modules/streams/index.ts';
+import { advanceDue } from '../../src/modules/journeys/index.ts';
+// Not in the module's index (only its routes use them); the seeder needs journeys in each state.
+import {
+  createJourney,
+  enterJourney,
+  pauseJourney,
+  publishJourney,
+} from '../../src/modules/journeys/journeys.service.ts';
 import { addDoNotContact } from '../../src/modules/subscriptions/index.ts';
 import { createUser, login } from '../../src/modules/users/index.ts';
 import { createVoucherSet, generateVoucherCodes } from '../../src/modules/vouchers/index.ts';
@@ -78,6 +86,13 @@ export const KINDS = [
   'campaignToSchedule',
   'scheduledCampaign',
   'message',
+  'journey',
+  'journeyToPublish',
+  'journeyToPause',
+  'pausedJourney',
+  'journeyToArchive',
+  'draftJourney',
+  'journeyRun',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 export type Objects = Readonly<Record<Kind, string | number>>;
@@ -354,6 +369,50 @@ async function seedCampaigns(
 }
 
 /**
+ * The property's journeys, entered only through the API (a day's wait, then the end): an active
+ * one with the player's run in it (walked to its wait before the matrix, so the server's journey
+ * worker has nothing of it to do), and one each for publish, pause, archive (active), resume
+ * (paused) and delete (a draft: an active one is 409), which the positive control uses up. Names
+ * carry the marker.
+ */
+async function seedJourneys(
+  h: Harness,
+  property: { id: string; orgId: number },
+  marker: string,
+  playerId: string,
+) {
+  const journey = async (name: string, status: 'draft' | 'active' | 'paused') => {
+    const { id } = await createJourney(h.deps, property, {
+      name: `${name} ${marker}`,
+      graph: {
+        trigger: { type: 'api' },
+        start: 'pause',
+        nodes: {
+          pause: { type: 'wait', duration: { days: 1 }, next: 'done' },
+          done: { type: 'exit' },
+        },
+      },
+    });
+    if (status !== 'draft') await publishJourney(h.deps, property, id);
+    if (status === 'paused') await pauseJourney(h.deps, property, id);
+    return id;
+  };
+  const active = await journey('Journey', 'active');
+  const entered = await enterJourney(h.deps, property, active, { player_id: playerId });
+  if (!entered.run_id) throw new Error('the seeded journey took no run');
+  await advanceDue(h.deps, { journeyId: active, sliceMs: 10_000 });
+  return {
+    journey: active,
+    journeyToPublish: await journey('To publish', 'active'),
+    journeyToPause: await journey('To pause', 'active'),
+    pausedJourney: await journey('Paused', 'paused'),
+    journeyToArchive: await journey('To archive', 'active'),
+    draftJourney: await journey('Draft', 'draft'),
+    journeyRun: entered.run_id,
+  };
+}
+
+/**
  * A complete tenant, through the services (and the in-process API where no service is
  * exported): an organization on the Business tier with a member of every role (and one more
  * member to be the object of member routes), three DailyPlay keys (one to use, one scoped to a
@@ -468,6 +527,7 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
     segment: audience.segment,
     player: player.id,
   });
+  const journeys = await seedJourneys(h, { id: property.id, orgId: org.id }, marker, player.id);
 
   // Outbound webhooks. The endpoint listens to player.deleted only, and the connection fires on
   // play_complete only: nothing the seed or the matrix does, so the server's events dispatcher
@@ -556,6 +616,7 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
       subscriptionGroup: compliance.group,
       ...audience,
       ...campaigns,
+      ...journeys,
     },
     userIds: [...everyone.map((user) => user.id), inviteeLogin.user.id],
     privateStrings: [marker, ...everyone.map((user) => user.email), inviteeEmail],
@@ -604,5 +665,12 @@ export function ghostObjects(): Objects {
     campaignToSchedule: randomUUID(),
     scheduledCampaign: randomUUID(),
     message: randomUUID(),
+    journey: randomUUID(),
+    journeyToPublish: randomUUID(),
+    journeyToPause: randomUUID(),
+    pausedJourney: randomUUID(),
+    journeyToArchive: randomUUID(),
+    draftJourney: randomUUID(),
+    journeyRun: randomUUID(),
   };
 }

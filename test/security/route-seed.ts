@@ -30,6 +30,13 @@ import {
   sendCampaign,
 } from '../../src/modules/campaigns/campaigns.service.ts';
 import { createEndpoint } from '../../src/modules/webhooks/index.ts';
+// Not in the module's index (only its routes use them); the seed needs journeys in each state.
+import {
+  createJourney,
+  enterJourney,
+  pauseJourney,
+  publishJourney,
+} from '../../src/modules/journeys/journeys.service.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
 
@@ -73,6 +80,16 @@ export const KIND_TYPE = {
   scheduledCampaign: 'uuid',
   /** A message of a campaign the property sent (planned through the services, provider none). */
   message: 'uuid',
+  /** A published (active) journey of the property, with the seeded player's run in it. */
+  journey: 'uuid',
+  /** A draft journey of the property (what delete takes: an active one is 409). */
+  draftJourney: 'uuid',
+  /** A published journey of the property, paused (what resume takes). */
+  pausedJourney: 'uuid',
+  /** The seeded player's run through `journey`. */
+  journeyRun: 'uuid',
+  /** A published version of `journey` (1): scoped by its journey, so only malformed values. */
+  journeyVersion: 'int',
   /** The password of the user sending the request (routes acting on the caller's own account). */
   password: 'text',
 } as const;
@@ -299,6 +316,12 @@ export const freshObjects = {
   campaign: async (h: Harness, t: SecTenant) => seedCampaign(h, t.org.id, t.objects),
   scheduledCampaign: async (h: Harness, t: SecTenant) =>
     seedScheduledCampaign(h, t.org.id, t.objects),
+  journey: async (h: Harness, t: SecTenant) =>
+    seedJourney(h, t.org.id, String(t.objects.property), 'active'),
+  draftJourney: async (h: Harness, t: SecTenant) =>
+    seedJourney(h, t.org.id, String(t.objects.property), 'draft'),
+  pausedJourney: async (h: Harness, t: SecTenant) =>
+    seedJourney(h, t.org.id, String(t.objects.property), 'paused'),
 } satisfies Partial<Record<Kind, (h: Harness, t: SecTenant) => Promise<number | string>>>;
 
 /** An SMS template of the property, through the service. */
@@ -389,6 +412,47 @@ async function seedMessage(
     .executeTakeFirst();
   if (!message) throw new Error(`campaign ${campaign.id} planned no message`);
   return message.id;
+}
+
+/**
+ * A journey of the property entered only through the API (a wait, then the end), as a draft,
+ * published (active) or published and paused. No worker runs in the security suites: a run
+ * in it stays where it entered.
+ */
+async function seedJourney(
+  h: Harness,
+  orgId: number,
+  propertyId: string,
+  status: 'draft' | 'active' | 'paused',
+): Promise<string> {
+  const property = { id: propertyId, orgId };
+  const journey = await createJourney(h.deps, property, {
+    name: unique('Journey'),
+    graph: {
+      trigger: { type: 'api' },
+      start: 'pause',
+      nodes: {
+        pause: { type: 'wait', duration: { days: 1 }, next: 'done' },
+        done: { type: 'exit' },
+      },
+    },
+  });
+  if (status !== 'draft') await publishJourney(h.deps, property, journey.id);
+  if (status === 'paused') await pauseJourney(h.deps, property, journey.id);
+  return journey.id;
+}
+
+/** The player's run through the journey (entered through the service). */
+async function seedJourneyRun(
+  h: Harness,
+  orgId: number,
+  o: Pick<Objects, 'property' | 'journey' | 'player'>,
+): Promise<string> {
+  const entered = await enterJourney(h.deps, { id: String(o.property), orgId }, String(o.journey), {
+    player_id: String(o.player),
+  });
+  if (!entered.run_id) throw new Error(`journey ${o.journey} took no run`);
+  return entered.run_id;
 }
 
 /** An export request of the player, opened and not answered (answering keeps the player). */
@@ -509,6 +573,7 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
     template: await seedTemplate(h, org.id, property.id),
     segment: await seedSegment(h, property.id),
   };
+  const journey = await seedJourney(h, org.id, property.id, 'active');
 
   return {
     label,
@@ -548,6 +613,15 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
       campaign: await seedCampaign(h, org.id, content),
       scheduledCampaign: await seedScheduledCampaign(h, org.id, content),
       message: await seedMessage(h, org.id, { ...content, player: player.id }),
+      journey,
+      draftJourney: await seedJourney(h, org.id, property.id, 'draft'),
+      pausedJourney: await seedJourney(h, org.id, property.id, 'paused'),
+      journeyRun: await seedJourneyRun(h, org.id, {
+        property: property.id,
+        journey,
+        player: player.id,
+      }),
+      journeyVersion: 1,
       password: owner.password,
     },
   };

@@ -67,9 +67,23 @@ const players = propertyList('/api/players?order=id.asc');
 const templates = propertyList('/api/templates');
 const segments = propertyList('/api/segments?limit=100');
 const campaigns = propertyList('/api/campaigns?limit=100');
+/** The seeded player's timeline, where a stored casino event appears. */
+const playerTimeline = async (h: Harness, t: SecTenant): Promise<unknown> =>
+  propertyList(`/api/players/${t.objects.player}/activity?limit=200`)(h, t);
 const privacyRequests = propertyList('/api/functions/privacy-requests');
 const subscriptionMembers = propertyList('/api/subscription_members?order=player_id.asc');
 const doNotContact = propertyList('/api/do-not-contact?limit=1000');
+/** The property's journeys, and the runs through the seeded one. */
+const journeys = async (h: Harness, t: SecTenant): Promise<unknown> => [
+  await propertyList('/api/journeys?limit=100')(h, t),
+  await propertyList(`/api/journeys/${t.objects.journey}/runs?limit=100`)(h, t),
+];
+/** A graph that is whole: entered through the API, a wait, then the end. */
+const JOURNEY_GRAPH = {
+  trigger: { type: 'api' },
+  start: 'pause',
+  nodes: { pause: { type: 'wait', duration: { hours: 1 }, next: 'done' }, done: { type: 'exit' } },
+};
 
 const email = () => `${unique('sec')}@example.test`;
 const password = () => `pw-${randomBytes(8).toString('hex')}`;
@@ -1370,6 +1384,196 @@ export const ROUTES: readonly RouteSpec[] = [
       },
     }),
     tenant: ['property', 'segment'],
+  },
+
+  // --- Casino events (issue 14) -------------------------------------------------------------
+  {
+    operationId: 'playerEvents.record',
+    method: 'POST',
+    path: '/api/events',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/events',
+      payload: { player_id: o.player, name: 'visit', properties: { door: 'north' } },
+    }),
+    tenant: ['property', 'player'],
+    // player_id takes the casino's id too: no value is malformed, an unknown one is a 404.
+    ids: ['property'],
+    state: playerTimeline,
+  },
+  {
+    operationId: 'playerEvents.recordBatch',
+    method: 'POST',
+    path: '/api/events/batch',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({
+      url: '/api/events/batch',
+      payload: { events: [{ player_id: o.player, name: 'visit' }] },
+    }),
+    // Another property's player is that event's `not_found` in the 200, worded as for a player
+    // never issued, and nothing of the other property changes (player-events.test.ts).
+    tenant: ['property'],
+    state: playerTimeline,
+  },
+
+  // --- Journeys (issue 14) ------------------------------------------------------------------
+  {
+    operationId: 'journeys.list',
+    method: 'GET',
+    path: '/api/journeys',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: () => ({ url: '/api/journeys?limit=5' }),
+    tenant: ['property'],
+  },
+  {
+    operationId: 'journeys.create',
+    method: 'POST',
+    path: '/api/journeys',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: () => ({
+      url: '/api/journeys',
+      payload: { name: unique('Journey'), graph: JOURNEY_GRAPH },
+    }),
+    tenant: ['property'],
+    state: journeys,
+  },
+  {
+    operationId: 'journeys.get',
+    method: 'GET',
+    path: '/api/journeys/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/journeys/${o.journey}` }),
+    tenant: ['property', 'journey'],
+  },
+  {
+    operationId: 'journeys.update',
+    method: 'PATCH',
+    path: '/api/journeys/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    request: (o) => ({ url: `/api/journeys/${o.journey}`, payload: { name: unique('Renamed') } }),
+    tenant: ['property', 'journey'],
+    state: journeys,
+  },
+  {
+    operationId: 'journeys.delete',
+    method: 'DELETE',
+    path: '/api/journeys/{id}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    // Only a draft or archived journey can be deleted (an active one is 409).
+    fresh: ['draftJourney'],
+    request: (o) => ({ url: `/api/journeys/${o.draftJourney}` }),
+    tenant: ['property', 'draftJourney'],
+    state: journeys,
+  },
+  {
+    operationId: 'journeys.publish',
+    method: 'POST',
+    path: '/api/journeys/{id}/publish',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    // Each allowed call publishes a journey of its own: the seeded one stays at version 1.
+    fresh: ['journey'],
+    request: (o) => ({ url: `/api/journeys/${o.journey}/publish` }),
+    tenant: ['property', 'journey'],
+    state: journeys,
+  },
+  {
+    operationId: 'journeys.pause',
+    method: 'POST',
+    path: '/api/journeys/{id}/pause',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['journey'],
+    request: (o) => ({ url: `/api/journeys/${o.journey}/pause` }),
+    tenant: ['property', 'journey'],
+    state: journeys,
+  },
+  {
+    operationId: 'journeys.resume',
+    method: 'POST',
+    path: '/api/journeys/{id}/resume',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    // Only a paused journey resumes (409 otherwise).
+    fresh: ['pausedJourney'],
+    request: (o) => ({ url: `/api/journeys/${o.pausedJourney}/resume` }),
+    tenant: ['property', 'pausedJourney'],
+    state: journeys,
+  },
+  {
+    operationId: 'journeys.archive',
+    method: 'POST',
+    path: '/api/journeys/{id}/archive',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    fresh: ['journey'],
+    request: (o) => ({ url: `/api/journeys/${o.journey}/archive` }),
+    tenant: ['property', 'journey'],
+    state: journeys,
+  },
+  {
+    operationId: 'journeys.version',
+    method: 'GET',
+    path: '/api/journeys/{id}/versions/{version}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/journeys/${o.journey}/versions/${o.journeyVersion}` }),
+    // A version number is scoped by its journey (every journey has a version 1): the journey is
+    // the wall; the number is only checked for malformed values.
+    tenant: ['property', 'journey'],
+    ids: ['property', 'journey', 'journeyVersion'],
+  },
+  {
+    operationId: 'journeys.stats',
+    method: 'GET',
+    path: '/api/journeys/{id}/stats',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/journeys/${o.journey}/stats` }),
+    tenant: ['property', 'journey'],
+  },
+  {
+    operationId: 'journeys.runs',
+    method: 'GET',
+    path: '/api/journeys/{id}/runs',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/journeys/${o.journey}/runs?player_id=${o.player}&limit=5` }),
+    tenant: ['property', 'journey', 'player'],
+    // player_id takes the casino's id too: no value is malformed, an unknown one is a 404.
+    ids: ['property', 'journey'],
+  },
+  {
+    operationId: 'journeys.run',
+    method: 'GET',
+    path: '/api/journeys/{id}/runs/{runId}',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'read' },
+    request: (o) => ({ url: `/api/journeys/${o.journey}/runs/${o.journeyRun}` }),
+    tenant: ['property', 'journey', 'journeyRun'],
+  },
+  {
+    operationId: 'journeys.enter',
+    method: 'POST',
+    path: '/api/journeys/{id}/enter',
+    area: 'integrations',
+    auth: { kind: 'property', scope: 'write' },
+    // The seeded player is in the journey already: a call answers entered false, still a 200.
+    request: (o) => ({
+      url: `/api/journeys/${o.journey}/enter`,
+      payload: { player_id: o.player, data: { source: 'security' } },
+    }),
+    tenant: ['property', 'journey', 'player'],
+    // player_id takes the casino's id too: no value is malformed, an unknown one is a 404.
+    ids: ['property', 'journey'],
+    state: journeys,
   },
 
   // --- Campaigns, their messages and the links inside them (issue 13) ---------------------

@@ -238,6 +238,8 @@ export async function deliverCampaign(
       const pending = await pendingMessages(deps.database.db, campaign.id);
       const current = await campaignById(deps.database.db, campaign.id);
       if (!current || current.status !== 'sending') return { next: 'done' };
+      // A journey's campaign stays open; the step that queues its next message sends the job.
+      if (pending.count === 0 && current.journey_id !== null) return { next: 'done' };
       if (pending.count === 0 && current.planned_at !== null) {
         await finishCampaign(deps, current, 'sent');
         return { next: 'done' };

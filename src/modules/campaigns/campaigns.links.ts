@@ -39,6 +39,8 @@ export interface CampaignFacts {
   program: string | null;
   subscription_group_id: string | null;
   links_expire_at: Date;
+  /** More for the minted sessions' metadata (a journey's run, so its play finds the run). */
+  metadata?: Record<string, string>;
 }
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -85,6 +87,7 @@ export class BatchMinter {
           property_id: this.campaign.property_id,
           campaign_id: this.campaign.id,
           message_id: recipient.messageId,
+          ...this.campaign.metadata,
         }),
         expires_at: this.campaign.links_expire_at,
         created_at: this.now,

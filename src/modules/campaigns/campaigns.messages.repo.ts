@@ -59,7 +59,9 @@ export async function insertMessages(
         updated_at: now,
       })),
     )
-    .onConflict((oc) => oc.columns(['campaign_id', 'player_id']).doNothing())
+    .onConflict((oc) =>
+      oc.columns(['campaign_id', 'player_id']).where('journey_run_id', 'is', null).doNothing(),
+    )
     .returning(['id', 'status'])
     .execute();
 }
@@ -278,6 +280,7 @@ export function listMessages(
       'failed_at',
       'opened_at',
       'clicked_at',
+      'journey_run_id',
       'created_at',
       'updated_at',
     ])

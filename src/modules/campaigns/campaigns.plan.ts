@@ -24,13 +24,13 @@ import { type CampaignContent, finishCampaign, startSending } from './campaigns.
 /** Seconds one planning job runs before it hands over to a new job. */
 const PLAN_SLICE_MS = 30_000;
 
-interface PropertyFacts {
+export interface PropertyFacts {
   org_id: number;
   name: string;
   postal_address: string | null;
 }
 
-async function propertyFacts(deps: Deps, propertyId: string): Promise<PropertyFacts> {
+export async function propertyFacts(deps: Deps, propertyId: string): Promise<PropertyFacts> {
   const { rows } = await sql<PropertyFacts>`
     SELECT p.org_id, p.name, s.postal_address FROM properties p
       LEFT JOIN compliance_settings s ON s.property_id = p.id
@@ -81,7 +81,7 @@ const escapeHtml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.char
  * CAN-SPAM: commercial email carries the sender's valid postal address. When the template did
  * not print it (`{{ property.postal_address }}`), it is added at the end of both parts.
  */
-function postalFooter(facts: PropertyFacts, html: string, text: string) {
+export function postalFooter(facts: PropertyFacts, html: string, text: string) {
   const address = facts.postal_address;
   if (!address || (html.includes(escapeHtml(address)) && text.includes(address))) {
     return { html, text };

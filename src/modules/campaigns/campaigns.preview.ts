@@ -120,6 +120,7 @@ export async function testSendCampaign(
       failed_at: null,
       opened_at: null,
       clicked_at: null,
+      journey_run_id: null,
       created_at: deps.clock.now(),
       updated_at: deps.clock.now(),
     };

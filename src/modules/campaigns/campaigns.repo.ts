@@ -36,6 +36,7 @@ export function listCampaigns(
     .selectFrom('campaigns')
     .selectAll()
     .where('property_id', '=', propertyId)
+    .where('journey_id', 'is', null)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(options.limit);
@@ -62,6 +63,7 @@ export function findCampaign(
     .selectAll()
     .where('property_id', '=', propertyId)
     .where('id', '=', id)
+    .where('journey_id', 'is', null)
     .executeTakeFirst();
 }
 
@@ -76,6 +78,7 @@ export function lockCampaign(
     .selectAll()
     .where('property_id', '=', propertyId)
     .where('id', '=', id)
+    .where('journey_id', 'is', null)
     .forUpdate()
     .executeTakeFirst();
 }
@@ -99,7 +102,8 @@ export async function insertCampaign(
 ): Promise<CampaignRow | undefined> {
   await sql`SELECT 1 FROM properties WHERE id = ${propertyId} FOR NO KEY UPDATE`.execute(trx);
   const { rows } = await sql<{ count: string }>`
-    SELECT count(*)::text AS count FROM campaigns WHERE property_id = ${propertyId}
+    SELECT count(*)::text AS count FROM campaigns
+     WHERE property_id = ${propertyId} AND journey_id IS NULL
   `.execute(trx);
   if (Number(rows[0]?.count ?? 0) >= max) return undefined;
   return trx
@@ -130,6 +134,7 @@ export function updateCampaign(
     .set(set)
     .where('property_id', '=', propertyId)
     .where('id', '=', id)
+    .where('journey_id', 'is', null)
     .returningAll()
     .executeTakeFirst();
 }
@@ -143,6 +148,7 @@ export async function deleteCampaign(
     .deleteFrom('campaigns')
     .where('property_id', '=', propertyId)
     .where('id', '=', id)
+    .where('journey_id', 'is', null)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
@@ -189,6 +195,17 @@ export function stalledCampaigns(
         eb.and([
           eb('status', '=', 'sending'),
           eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]),
+          // A journey's campaign is only moving while it has messages to send.
+          eb.or([
+            eb('journey_id', 'is', null),
+            eb.exists(
+              eb
+                .selectFrom('messages as m')
+                .select('m.id')
+                .whereRef('m.campaign_id', '=', 'campaigns.id')
+                .where('m.status', 'in', ['queued', 'sending']),
+            ),
+          ]),
         ]),
         eb.and([eb('status', '=', 'scheduled'), eb('send_at', '<', staleBefore)]),
       ]),

@@ -289,6 +289,9 @@ const MessageFields = {
   failed_at: Nullable(dateTime('When it failed for good')),
   opened_at: Nullable(dateTime('First open')),
   clicked_at: Nullable(dateTime('First click')),
+  journey_run_id: Nullable(
+    Uuid("The journey run whose send step sent it (a journey's message); null for a campaign's"),
+  ),
   created_at: dateTime('When it was planned'),
 };
 

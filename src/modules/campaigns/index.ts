@@ -13,3 +13,11 @@ export { QUEUE_DELIVER, QUEUE_PLAN } from './campaigns.state.ts';
 export { MAX_CAMPAIGNS_PER_PROPERTY } from './campaigns.service.ts';
 export { MAX_TEST_RECIPIENTS } from './campaigns.preview.ts';
 export { shortCode } from './campaigns.links.ts';
+export {
+  closeTriggeredCampaigns,
+  createTriggeredCampaign,
+  prepareTriggeredMessage,
+  type TriggeredCampaign,
+  type TriggeredMessage,
+} from './campaigns.triggered.ts';
+export type { CampaignContent } from './campaigns.state.ts';

@@ -290,6 +290,47 @@ export const EVENT_CATALOG = {
       }),
     }),
   }),
+  'consent.recorded': spec({
+    version: 1,
+    scope: 'property',
+    summary: 'A consent or a revocation was recorded',
+    description:
+      'Written by a database trigger in the statement that stores the record, whatever recorded it: `record-consent`, a STOP reply, an unsubscribe link, a carrier opt-out. The address is not in it. `id` is the player when the record names one (null otherwise), as in the player.* events.',
+    data: Type.Object({
+      property_id: Uuid('The property'),
+      id: Nullable(Uuid("PlayLoop's id of the player, when the record names one")),
+      consent_id: Uuid('The consent record'),
+      channel: Type.String({ description: 'sms, email, voice or push' }),
+      action: Type.Union([Type.Literal('grant'), Type.Literal('revoke')]),
+      consent_type: Nullable(Type.String({ description: 'pec, pewc or email_opt_in (a grant)' })),
+      purpose: Nullable(Type.String({ description: 'null on a revocation: every purpose' })),
+      program: Nullable(Type.String({ description: 'null: every program of the property' })),
+      captured_at: DateTime('When the consent was given or withdrawn'),
+    }),
+  }),
+  'player.event': spec({
+    version: 1,
+    scope: 'property',
+    summary: 'The casino reported something a player did',
+    description:
+      "Written by `POST /api/events` and `/api/events/batch`, in the statement that stores the event, once per stored event: a repeat of an `event_id` already stored writes nothing. `player_id` is PlayLoop's id of the player, as in the message.* events (whichever id the request named them by), and so is `id`, as in the player.* events (privacy export and erasure find a player's events by it); the casino's id is `casino_player_id`.",
+    data: Type.Object({
+      property_id: playerRef.property_id,
+      id: Uuid("PlayLoop's id of the player (as `id` of the player.* events)"),
+      player_id: Uuid("PlayLoop's id of the player"),
+      casino_player_id: Nullable(
+        Type.String({
+          description: "The casino's player id, when the player has one (`player_id` of player.*)",
+        }),
+      ),
+      event_id: Uuid('The stored event (`id` of its POST /api/events answer)'),
+      name: Type.String({ description: 'What happened (`visit`, `deposit`, `tier_changed` …)' }),
+      properties: Type.Record(Type.String(), Type.Unknown(), {
+        description: "The event's properties as sent (`{}` when none)",
+      }),
+      occurred_at: DateTime('When it happened, as the casino said (default: when it was received)'),
+    }),
+  }),
   'webhook.disabled': spec({
     version: 1,
     scope: 'property',

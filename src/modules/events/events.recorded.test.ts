@@ -336,6 +336,38 @@ describe('player events', () => {
     ]);
     expect(events[0]!.data.import_id).toBe(events[1]!.data.import_id);
   });
+
+  it('records player.event for a casino event, not for its repeat', async () => {
+    const t = await makePropertyTenant(h);
+    const tenant = { propertyId: t.property.id };
+    const body = {
+      player_id: 'EV-9',
+      name: 'visit',
+      properties: { door: 'north' },
+      event_id: 'v-1',
+    };
+    await h.inject({
+      method: 'POST',
+      url: '/api/players',
+      headers: t.keyHeaders,
+      payload: { player_id: 'EV-9' },
+    });
+    for (const status of [201, 200]) {
+      const response = await h.inject({
+        method: 'POST',
+        url: '/api/events',
+        headers: t.keyHeaders,
+        payload: body,
+      });
+      expect(response.statusCode, response.body).toBe(status);
+    }
+    const event = await expectEvent(tenant, 'player.event');
+    expect(event.data).toMatchObject({
+      name: 'visit',
+      properties: { door: 'north' },
+      casino_player_id: 'EV-9',
+    });
+  });
 });
 
 describe('delivery events', () => {
@@ -518,6 +550,50 @@ describe('campaign and message events', () => {
     expect(await recordMessageOutcome(h.deps, second!, 'bounced', { error })).toBe(true);
     const failed = await expectEvent(tenant, 'message.failed');
     expect(failed.data).toMatchObject({ message_id: second, campaign_id: campaign.id, error });
+  });
+});
+
+describe('consent events', () => {
+  it('records consent.recorded for a consent, without its address', async () => {
+    const p = await makePropertyTenant(h);
+    const email = `consent-${randomUUID()}@example.test`;
+    const created = await h.inject({
+      method: 'POST',
+      url: '/api/players',
+      headers: p.keyHeaders,
+      payload: { email },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const playerId = json<{ data: { id: string } }>(created).data.id;
+    const recorded = await h.inject({
+      method: 'POST',
+      url: '/api/functions/record-consent',
+      headers: p.keyHeaders,
+      payload: {
+        consents: [
+          {
+            player_id: playerId,
+            channel: 'email',
+            address: email,
+            consent_type: 'email_opt_in',
+            purpose: 'marketing',
+            captured_at: '2026-01-01T00:00:00Z',
+          },
+        ],
+      },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+    const event = await expectEvent({ propertyId: p.property.id }, 'consent.recorded');
+    expect(event.data).toMatchObject({
+      property_id: p.property.id,
+      id: playerId,
+      channel: 'email',
+      action: 'grant',
+      consent_type: 'email_opt_in',
+      purpose: 'marketing',
+      program: null,
+    });
+    expect(JSON.stringify(event)).not.toContain(email);
   });
 });
 

@@ -9,10 +9,11 @@ export {
   MAX_BATCH,
   updatePlayer,
   updatePlayersWhere,
+  playerKey,
   upsertPlayers,
 } from './players.service.ts';
 export type { BatchError, BatchResult, PlayerListQuery } from './players.service.ts';
-export type { PlayerRow } from './players.repo.ts';
+export type { PlayerKey, PlayerRow } from './players.repo.ts';
 export { PLAYER_STATUSES, PLAYER_TABLE } from './players.table.ts';
 export type { PlayerStatus } from './players.table.ts';
 export { validatePlayer } from './players.validation.ts';
@@ -25,4 +26,4 @@ export type {
   ImportRowError,
   ImportSummary,
 } from './players.import.ts';
-export { playerActivityConsumer } from './players.activity.ts';
+export { playerActivityConsumer, sessionTarget } from './players.activity.ts';

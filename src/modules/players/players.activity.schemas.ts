@@ -10,9 +10,15 @@ export const ActivityQuery = Type.Object({
 
 const ActivityType = Type.Unsafe<string>({
   type: 'string',
-  enum: ['play.started', 'play.completed', 'prize.won', 'prize.claimed', 'session.consumed'],
+  anyOf: [
+    {
+      type: 'string',
+      enum: ['play.started', 'play.completed', 'prize.won', 'prize.claimed', 'session.consumed'],
+    },
+    { type: 'string', pattern: '^event\\.[A-Za-z0-9_.:-]+$' },
+  ],
   description:
-    "The domain event recorded (see the webhooks of this document); `session.consumed` only for a consume through the API (a play page's consume shows as `play.started`)",
+    "The domain event recorded (see the webhooks of this document); `session.consumed` only for a consume through the API (a play page's consume shows as `play.started`); `event.<name>` for a casino event sent to `POST /api/events`",
 });
 
 const Summary = Type.Object(
@@ -31,6 +37,12 @@ const Summary = Type.Object(
     slot_id: Type.Optional(Type.Integer({ description: 'prize.*: the prize slot' })),
     claim_expires_at: Type.Optional(dateTime('prize.won: the claim deadline')),
     via: Type.Optional(Type.String({ description: 'session.consumed: always `api`' })),
+    name: Type.Optional(Type.String({ description: "event.*: the casino event's name" })),
+    properties: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: "event.*: the casino event's properties as sent",
+      }),
+    ),
   },
   { description: 'The facts of the event a timeline shows, by type (never a voucher code)' },
 );

@@ -46,3 +46,4 @@ export {
   setEndpointEnabled,
   updateEndpoint,
 } from './webhooks.endpoints.service.ts';
+export { endpointUsable, queueEndpointMessage } from './webhooks.direct.ts';
