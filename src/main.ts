@@ -36,6 +36,9 @@ function printDemo(seed: DemoSeed, baseUrl: string): void {
     `    curl -s -X POST ${baseUrl}/api/functions/send-campaign -H 'Content-Type: application/json' \\`,
     `      -H 'x-api-key: ${seed.propertyKey}' -H 'Idempotency-Key: demo-send-1' \\`,
     `      -d '{"campaignId":"${seed.campaignId}","propertyId":"${seed.propertyId}"}'`,
+    '  A player who plays their link is followed up an hour later by the live journey',
+    '  "Demo: after the spin" (prize or consolation, each mail with a new link):',
+    `    curl -s ${baseUrl}/api/journeys/${seed.journeyId}/stats -H 'x-api-key: ${seed.propertyKey}'`,
     `  API reference: ${baseUrl}/docs`,
     '',
   ];

@@ -2,7 +2,10 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'vitest';
-import { createEventDispatcher, type EventConsumers } from '../src/modules/events/events.dispatch.ts';
+import {
+  createEventDispatcher,
+  type EventConsumers,
+} from '../src/modules/events/events.dispatch.ts';
 import { eventEnvelope, type EventType, EVENT_TYPES } from '../src/modules/events/index.ts';
 import type { Harness } from './harness.ts';
 
@@ -85,8 +88,12 @@ export async function drainEvents(
   for (;;) {
     const { failure, dispatched } = await dispatcher.runOnce();
     if (failure) {
-      const logged = h.logs().split("\n").filter((line) => line.includes("event consumer")).at(-1);
-      throw new Error(`a consumer failed on event ${failure.seq}: ${logged ?? ""}`);
+      const logged = h
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('event consumer'))
+        .at(-1);
+      throw new Error(`a consumer failed on event ${failure.seq}: ${logged ?? ''}`);
     }
     if (dispatched > 0) continue;
     const pending = await h.deps.database.db

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { createHarness, type Harness, json } from '../../test/harness.ts';
+import { settleJourneys } from '../../test/journeys.ts';
+import { completePlay, startPlay } from '../../test/play.ts';
+import type { ManualClock } from '../lib/clock.ts';
 import { deliverCampaign, planCampaign } from '../modules/campaigns/index.ts';
 import { type DemoSeed, seedDemo } from './seed.ts';
 import { DEMO_PLAYER_COUNT, demoPlayers } from './seed.players.ts';
@@ -116,6 +120,25 @@ describe('demo seed', () => {
     ).data;
     expect(message.body).toMatch(/\/play\/game\/\d+\?session_token=[0-9a-f-]{36}/);
     expect(message.body).toContain('1 Demo Way');
+
+    // The live demo journey follows the play of that link up an hour later, with a new link.
+    const token = /session_token=([0-9a-f-]{36})/.exec(message.body)![1]!;
+    const device = randomUUID();
+    const started = await startPlay(h, { session_token: token, game_id: seed!.gameId }, device);
+    expect(started.statusCode, started.body).toBe(200);
+    await completePlay(h, json<{ data: { play: { id: number } } }>(started).data.play.id, device);
+    const tenant = { orgId: seed!.orgId, propertyId: seed!.propertyId };
+    await settleJourneys(h, tenant);
+    (h.clock as ManualClock).advance(3_600_000);
+    await settleJourneys(h, tenant);
+    const playerId = json<{ data: { player_id: string } }>(
+      await h.inject({ method: 'GET', url: `/api/messages/${list[0]!.id}`, headers: pk }),
+    ).data.player_id;
+    const followUps = json<{ data: { journey_run_id: string | null; subject: string }[] }>(
+      await h.inject({ method: 'GET', url: `/api/messages?player_id=${playerId}`, headers: pk }),
+    ).data.filter((m) => m.journey_run_id !== null);
+    expect(followUps).toHaveLength(1);
+    expect(followUps[0]!.subject).toMatch(/prize is waiting|Another spin/);
   });
 
   it('seeds nothing and returns nothing secret on a second start', async () => {

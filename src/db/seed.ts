@@ -13,6 +13,7 @@ import { upsertPlayers } from '../modules/players/index.ts';
 import { createProperty } from '../modules/properties/index.ts';
 import { createPropertyKey } from '../modules/property-keys/index.ts';
 import { seedDemoCampaign } from './seed.campaign.ts';
+import { seedDemoJourney } from './seed.journey.ts';
 import { createSession, playUrl } from '../modules/sessions/index.ts';
 import { createStream } from '../modules/streams/index.ts';
 import { createUser } from '../modules/users/index.ts';
@@ -38,6 +39,8 @@ export interface DemoSeed {
   players: number;
   /** A draft email campaign with a game link, ready for send-campaign. */
   campaignId: string;
+  /** A live journey that follows up each play of the campaign's links. */
+  journeyId: string;
 }
 
 /**
@@ -128,6 +131,7 @@ export async function seedDemo(deps: Deps): Promise<DemoSeed | undefined> {
     throw new Error(`demo players refused: ${JSON.stringify(players.errors.slice(0, 3))}`);
   }
   const demoCampaign = await seedDemoCampaign(deps, { id: property.id, orgId: org.id }, game.id);
+  const journeyId = await seedDemoJourney(deps, { id: property.id, orgId: org.id }, game.id);
   return {
     orgId: org.id,
     email: DEMO_EMAIL,
@@ -143,5 +147,6 @@ export async function seedDemo(deps: Deps): Promise<DemoSeed | undefined> {
     propertyKey: propertyKey.key,
     players: players.inserted + players.updated,
     campaignId: demoCampaign.campaignId,
+    journeyId,
   };
 }

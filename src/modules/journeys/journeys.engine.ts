@@ -193,8 +193,12 @@ async function decide(deps: Deps, run: RunRow, version: Version, now: Date): Pro
   const node = graph.nodes[run.node];
   if (!node) return exitRun(run, `the version has no node ${run.node}`, 'failed', {}, now);
   if (run.status === 'waiting') return leaveWait(run, node, now);
-  const player = await loadPlayer(deps, run);
-  if (!player) return exitRun(run, 'the player is gone', 'exited', {}, now);
+  // Only these steps read the profile; for the others a player deleted meanwhile took the run
+  // with it (ON DELETE CASCADE), and the guarded commit finds nothing.
+  const needsPlayer = ['wait_until', 'send', 'webhook'].includes(node.type);
+  const loaded = needsPlayer ? await loadPlayer(deps, run) : undefined;
+  if (needsPlayer && !loaded) return exitRun(run, 'the player is gone', 'exited', {}, now);
+  const player = loaded ?? ({ id: run.player_id, timezone: null } as PlayerRow);
   switch (node.type) {
     case 'wait':
     case 'wait_until':

@@ -190,12 +190,14 @@ export async function claimDue(
     UPDATE journey_runs SET claimed_until = ${claimUntil}
      WHERE id IN (
        SELECT r.id FROM journey_runs r
-         JOIN journeys j ON j.id = r.journey_id AND j.status = 'active'
         WHERE r.status IN ('active', 'waiting') AND r.wake_at <= ${now}
           AND (r.claimed_until IS NULL OR r.claimed_until < ${now}) ${journey} ${property}
+          -- EXISTS rather than a join: the due index is then read in wake order whatever the
+          -- statistics say (a join planned on stale ones sorted every due run).
+          AND EXISTS (SELECT 1 FROM journeys j WHERE j.id = r.journey_id AND j.status = 'active')
         ORDER BY r.wake_at
         LIMIT ${limit}
-          FOR UPDATE OF r SKIP LOCKED)
+          FOR UPDATE SKIP LOCKED)
     RETURNING *`.execute(db);
   return rows;
 }

@@ -208,6 +208,15 @@ export async function enter(
     graph.entry?.rule === 'once_per_period' && graph.entry.period
       ? new Date(entry.at.getTime() - durationMs(graph.entry.period))
       : null;
+  // Under the journey's row (shared): an archive or pause committing meanwhile waits for this
+  // entry, or this entry sees it and lets no one in.
+  const live = await trx
+    .selectFrom('journeys')
+    .select(['status', 'version'])
+    .where('id', '=', entry.journeyId)
+    .forShare()
+    .executeTakeFirst();
+  if (live?.status !== 'active' || live.version !== entry.version) return undefined;
   // `once`: never again, whatever key the entry comes with (an API caller's own keys included).
   const once = (graph.entry?.rule ?? 'once') === 'once' ? sql`TRUE` : sql`FALSE`;
   await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${entry.journeyId}:${entry.playerId}`}, 0))`.execute(
