@@ -79,12 +79,16 @@ const post = (token: string, payload: string, ip = clientIp(), headers: object =
 const oneClick = (token: string, ip?: string) => post(token, 'List-Unsubscribe=One-Click', ip);
 
 async function revocations(r: Recipient) {
-  return h.deps.database.db
-    .selectFrom('consents')
-    .select(['action', 'purpose', 'program', 'player_id', 'source'])
-    .where('property_id', '=', r.t.property.id)
-    .where('action', '=', 'revoke')
-    .execute();
+  return (
+    h.deps.database.db
+      .selectFrom('consents')
+      .select(['action', 'purpose', 'program', 'player_id', 'source'])
+      .where('property_id', '=', r.t.property.id)
+      .where('action', '=', 'revoke')
+      // In the order they were recorded: without it, PostgreSQL may answer in any order.
+      .orderBy('recorded_at')
+      .execute()
+  );
 }
 
 async function check(r: Recipient, extra: Record<string, unknown> = {}) {
