@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/connect.ts';
 import { closeDeps, createDeps, type Deps } from '../src/deps.ts';
 import { ManualClock } from '../src/lib/clock.ts';
-import { advanceDue } from '../src/modules/journeys/index.ts';
+import { advanceDue, scanSegments } from '../src/modules/journeys/index.ts';
 import { durationMs, type JourneyGraph } from '../src/modules/journeys/journeys.graph.ts';
 import {
   archiveJourney,
@@ -15,6 +15,7 @@ import {
   type PropertyRef,
 } from '../src/modules/journeys/journeys.service.ts';
 import { createProperty } from '../src/modules/properties/index.ts';
+import { createSegment } from '../src/modules/segments/index.ts';
 import { failures } from './measure.ts';
 import { JOURNEY_PLAYERS } from './options.ts';
 import { log } from './proc.ts';
@@ -77,6 +78,24 @@ export interface JourneysBench {
   entries: number;
   entrySec: number;
   entriesPerSec: number;
+  segment: SegmentScanRow;
+}
+
+/** The segment_entered trigger over every seeded player (all Gold): its list and its scan. */
+export interface SegmentScanRow {
+  members: number;
+  /** Publishing: the version's list of the segment's members of now (one INSERT … SELECT). */
+  publishSec: number;
+  /** A scan that finds nothing changed (every minute, in steady state). */
+  steadySec: number;
+  /** The same two statements from a bare pg client. */
+  rawSteadySec: number;
+  /** Players moved out and back (SQL, no events): the scans that unlist, then enter, them. */
+  moved: number;
+  unlistSec: number;
+  joinSec: number;
+  joinScans: number;
+  entered: number;
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -392,6 +411,118 @@ async function entryRow(deps: Deps, database: Database, property: PropertyRef, p
   return { entries: count, sec };
 }
 
+const MOVED = 2000;
+
+/** Sets `count` seeded players' tier without events (as a bulk update nothing announces). */
+async function setTier(database: Database, propertyId: string, count: number, tier: string) {
+  await database.db.transaction().execute(async (trx) => {
+    await sql`SELECT set_config('playloop.player_events', 'off', true)`.execute(trx);
+    await sql`
+      UPDATE players SET tier = ${tier}
+       WHERE property_id = ${propertyId}::uuid
+         AND id IN (SELECT ${playerId('i')} FROM generate_series(1, ${count}::int) AS i)`.execute(
+      trx,
+    );
+  });
+}
+
+async function segmentRow(
+  deps: Deps,
+  database: Database,
+  url: string,
+  property: PropertyRef,
+  players: number,
+): Promise<SegmentScanRow> {
+  const segment = await createSegment(deps, property.id, {
+    name: 'Bench gold',
+    filter: 'tier=eq.Gold',
+  });
+  const journey = await createJourney(deps, property, {
+    name: 'Bench segment journey',
+    graph: {
+      trigger: { type: 'segment_entered', segment_id: segment.id },
+      entry: { rule: 'every_time' },
+      start: 'done',
+      nodes: { done: { type: 'exit' } },
+    },
+  });
+  let started = performance.now();
+  await publishJourney(deps, property, journey.id);
+  const publishSec = (performance.now() - started) / 1000;
+  await sql`VACUUM ANALYZE journey_segment_members`.execute(database.db);
+  const { rows: listed } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM journey_segment_members WHERE journey_id = ${journey.id}::uuid`.execute(
+    database.db,
+  );
+  const members = listed[0]?.n ?? 0;
+  if (members !== players) failures.push(`journeys segment: ${members} listed of ${players}`);
+
+  started = performance.now();
+  const steadyJoined = await scanSegments(deps, property.id);
+  const steadySec = (performance.now() - started) / 1000;
+  if (steadyJoined !== 0) failures.push(`journeys segment: steady scan entered ${steadyJoined}`);
+
+  // The ceiling: the scan's two statements with the segment's condition written out.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    started = performance.now();
+    await client.query('BEGIN');
+    await client.query(
+      `DELETE FROM journey_segment_members
+        WHERE journey_id = $1 AND player_id IN (
+          SELECT m.player_id FROM journey_segment_members m
+           WHERE m.journey_id = $1
+             AND NOT EXISTS (SELECT 1 FROM players WHERE players.id = m.player_id
+                              AND property_id = $2 AND tier = $3)
+           LIMIT 10000)`,
+      [journey.id, property.id, 'Gold'],
+    );
+    await client.query(
+      `SELECT id FROM players
+        WHERE property_id = $2 AND tier = $3
+          AND NOT EXISTS (SELECT 1 FROM journey_segment_members m
+                           WHERE m.journey_id = $1 AND m.player_id = players.id)
+        ORDER BY id LIMIT 1000`,
+      [journey.id, property.id, 'Gold'],
+    );
+    await client.query('COMMIT');
+  } finally {
+    await client.end();
+  }
+  const rawSteadySec = (performance.now() - started) / 1000;
+
+  const moved = Math.min(MOVED, players);
+  await setTier(database, property.id, moved, 'Silver');
+  started = performance.now();
+  await scanSegments(deps, property.id);
+  const unlistSec = (performance.now() - started) / 1000;
+  await setTier(database, property.id, moved, 'Gold');
+  let entered = 0;
+  let joinScans = 0;
+  started = performance.now();
+  for (;;) {
+    const joined = await scanSegments(deps, property.id);
+    joinScans += 1;
+    entered += joined;
+    if (joined === 0 || joinScans > 100) break;
+  }
+  const joinSec = (performance.now() - started) / 1000;
+  if (entered !== moved) failures.push(`journeys segment: ${entered} of ${moved} moved entered`);
+  await archiveJourney(deps, property, journey.id);
+  return {
+    members,
+    publishSec,
+    steadySec,
+    rawSteadySec,
+    moved,
+    unlistSec,
+    joinSec,
+    joinScans,
+    entered,
+  };
+}
+
 /**
  * The journey row on the PostgreSQL target's database, with no server running (its
  * journeys.advance job would walk the runs). advanceDue runs in this process with a worker's
@@ -486,6 +617,9 @@ export async function benchJourneysPostgres(
     log(`postgres: enterJourney, ${Math.min(ENTRIES, players)} players, ${LANES} at a time`);
     const entry = await entryRow(deps, database, property, players);
 
+    log(`postgres: a segment_entered journey over ${players.toLocaleString('en-US')} players`);
+    const segment = await segmentRow(deps, database, url, property, players);
+
     const stepsPerSec = steps / sec;
     const ceilingStepsPerSec = ceiling.steps / ceiling.sec;
     return {
@@ -509,6 +643,7 @@ export async function benchJourneysPostgres(
       entries: entry.entries,
       entrySec: entry.sec,
       entriesPerSec: entry.entries / entry.sec,
+      segment,
     };
   } finally {
     await closeDeps(deps);
@@ -525,5 +660,15 @@ export function formatJourneys(bench: JourneysBench): string {
     `| raw SQL making the same changes, ${LANES} pg clients | ${f(bench.ceilingStepsPerSec)} steps/s | ${f(bench.ceilingSec, 1)} s | ${f(bench.ceilingSteps)} steps |`,
     `| ratio (advanceDue / raw) | ${f(bench.ratio, 3)} | | seed ${f(bench.seedSec, 1)} s |`,
     `| enterJourney, ${f(bench.entries)} players, ${LANES} at a time | ${f(bench.entriesPerSec)} entries/s | ${f(bench.entrySec, 1)} s | |`,
+    ...formatSegment(bench.segment, f),
   ].join('\n');
+}
+
+function formatSegment(row: SegmentScanRow, f: (n: number, d?: number) => string): string[] {
+  return [
+    `| segment_entered: publish, listing ${f(row.members)} members | | ${f(row.publishSec, 2)} s | |`,
+    `| segment scan, nothing changed | | ${f(row.steadySec, 3)} s | raw SQL ${f(row.rawSteadySec, 3)} s, ratio ${f(row.rawSteadySec / row.steadySec, 3)} |`,
+    `| segment scan, ${f(row.moved)} players left (bulk update, no events) | | ${f(row.unlistSec, 3)} s | |`,
+    `| segment scans, the ${f(row.moved)} back: entered | ${f(row.entered / row.joinSec)} entries/s | ${f(row.joinSec, 2)} s | ${f(row.entered)} entered in ${f(row.joinScans)} scans |`,
+  ];
 }

@@ -5,6 +5,7 @@ import { playerActivityConsumer } from './modules/players/index.ts';
 import {
   advanceDue,
   enterBirthdays,
+  scanSegments,
   forgetSeenEvents,
   journeyTriggers,
 } from './modules/journeys/index.ts';
@@ -73,6 +74,8 @@ export const PERIODIC_TASKS: Readonly<
   'journeys.advance': { everyMs: 1000, run: (deps) => advanceDue(deps) },
   // Birthdays whose local time came enter the journeys with a `date` trigger.
   'journeys.dates': { everyMs: 60_000, run: (deps) => enterBirthdays(deps) },
+  // Players who joined a watched segment without an event saying so (a filter edited) enter.
+  'journeys.segments': { everyMs: 60_000, run: (deps) => scanSegments(deps) },
   'journeys.forget': { everyMs: 3_600_000, run: (deps) => forgetSeenEvents(deps) },
 };
 

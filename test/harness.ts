@@ -136,6 +136,16 @@ export function json<T = Record<string, unknown>>(response: LightMyRequestRespon
   return JSON.parse(response.body) as T;
 }
 
+/** Awaits the response, asserts its status, and returns its `data`. */
+export async function expectData<T = Record<string, unknown>>(
+  response: Promise<LightMyRequestResponse> | LightMyRequestResponse,
+  status = 200,
+): Promise<T> {
+  const answer = await response;
+  expect(answer.statusCode, answer.body).toBe(status);
+  return json<{ data: T }>(answer).data;
+}
+
 /** Asserts the status and the documented error envelope with its code, and returns the body. */
 export function expectError(response: LightMyRequestResponse, status: number, code: string) {
   expect(response.statusCode, response.body).toBe(status);

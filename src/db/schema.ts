@@ -739,6 +739,13 @@ export interface JourneyEventsSeenTable {
   seen_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+export interface JourneySegmentMembersTable {
+  property_id: string;
+  journey_id: string;
+  player_id: string;
+  since: Date;
+}
+
 export interface JourneyStepsTable {
   run_id: string;
   seq: number;
@@ -825,4 +832,5 @@ export interface DB {
   journey_runs: JourneyRunsTable;
   journey_steps: JourneyStepsTable;
   journey_events_seen: JourneyEventsSeenTable;
+  journey_segment_members: JourneySegmentMembersTable;
 }

@@ -115,7 +115,12 @@ function filterSql(spec: TableSpec, filter: Filter): RawBuilder<unknown> {
   return filter.negate ? sql`NOT (${condition})` : condition;
 }
 
-function whereSql<D>(target: TableTarget<D>, plan: QueryPlan): RawBuilder<unknown> {
+/**
+ * The plan's row condition with the tenant's in front. Its column names are unqualified, so a
+ * caller embedding it in a statement of its own reads them from the target table: keep it the
+ * innermost FROM wherever another table has a column of the same name.
+ */
+export function whereSql<D>(target: TableTarget<D>, plan: QueryPlan): RawBuilder<unknown> {
   const tenant = Object.hasOwn(target.spec.columns, target.tenantColumn)
     ? cast(target.tenantValue, column(target.spec, target.tenantColumn).type)
     : sql`${target.tenantValue}`;

@@ -56,6 +56,16 @@ export const Trigger = Type.Union(
     strict({ type: Type.Literal('prize_won') }),
     strict(
       {
+        type: Type.Literal('segment_entered'),
+        segment_id: Type.String({
+          format: 'uuid',
+          description: "A segment of the journey's property",
+        }),
+      },
+      'A player joins the saved segment: found in it after a change to their profile, their consents, their plays or their events (checked as each is recorded), or by a scan every minute that also catches a segment whose filter was edited. Players already in the segment when the version is published do not enter; one who leaves and comes back enters again as the entry rule allows. While the journey is paused, joining is noted but lets no one in',
+    ),
+    strict(
+      {
         type: Type.Literal('consent_changed'),
         channel: Type.Optional(
           Type.Union([

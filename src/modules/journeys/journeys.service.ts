@@ -11,11 +11,13 @@ import {
 import { getTemplate } from '../content/index.ts';
 import { getPlayer, validatePlayer } from '../players/index.ts';
 import { endpointUsable } from '../webhooks/index.ts';
+import { segmentCondition } from '../segments/index.ts';
 import { parseCondition } from './journeys.condition.ts';
 import { versionOf } from './journeys.engine.ts';
-import { checkGraph, type JourneyGraph } from './journeys.graph.ts';
+import { checkGraph, type JourneyGraph, WAITS } from './journeys.graph.ts';
 import * as repo from './journeys.repo.ts';
-import { enter } from './journeys.triggers.ts';
+import { enter } from './journeys.entry.ts';
+import { listSegmentAtPublish } from './journeys.segments.ts';
 
 /** Journeys one property may hold. */
 export const MAX_JOURNEYS_PER_PROPERTY = 500;
@@ -195,6 +197,16 @@ export async function deleteJourney(deps: Deps, property: PropertyRef, id: strin
 /** The checks a graph passes before it may go live: its filters, templates and profile values. */
 async function checkForPublishing(deps: Deps, property: PropertyRef, graph: JourneyGraph) {
   const contents = new Map<string, CampaignContent>();
+  if (
+    graph.trigger.type === 'segment_entered' &&
+    !(await segmentCondition(deps.database.db, property.id, graph.trigger.segment_id))
+  ) {
+    throw new AppError(
+      'validation_failed',
+      `trigger: no segment ${graph.trigger.segment_id} in this property`,
+      { field: 'graph.trigger.segment_id' },
+    );
+  }
   for (const [id, node] of Object.entries(graph.nodes)) {
     const at = (message: string) =>
       new AppError('validation_failed', `nodes.${id}: ${message}`, { field: `graph.nodes.${id}` });
@@ -289,6 +301,7 @@ export async function publishJourney(deps: Deps, property: PropertyRef, id: stri
       );
     }
     await repo.insertVersion(trx, current.id, version, graph, campaigns, now);
+    await listSegmentAtPublish(trx, current, graph, now);
     return repo.updateJourney(
       trx,
       property.id,
@@ -297,7 +310,12 @@ export async function publishJourney(deps: Deps, property: PropertyRef, id: stri
         status: current.status === 'paused' ? 'paused' : 'active',
         version,
         trigger_type: graph.trigger.type,
-        trigger_name: graph.trigger.type === 'event' ? graph.trigger.name : null,
+        trigger_name:
+          graph.trigger.type === 'event'
+            ? graph.trigger.name
+            : graph.trigger.type === 'segment_entered'
+              ? graph.trigger.segment_id
+              : null,
       },
       now,
     );
@@ -377,9 +395,7 @@ export async function journeyStats(deps: Deps, property: PropertyRef, id: string
     const counts = of(count.node);
     counts[count.outcome === 'entered' ? 'entered' : count.outcome] += count.count;
     // A wait's arrival is its `entered` row; every other node is entered by the row it writes.
-    const isWait = ['wait', 'wait_until', 'wait_for_event'].includes(
-      graphs.get(count.version)?.nodes[count.node]?.type ?? '',
-    );
+    const isWait = WAITS.has(graphs.get(count.version)?.nodes[count.node]?.type ?? '');
     if (!isWait && count.outcome !== 'entered') counts.entered += count.count;
   }
   const players: Record<JourneyRunStatus, number> = {

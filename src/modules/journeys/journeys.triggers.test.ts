@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unique } from '../../../test/factories.ts';
-import { createMailHarness, json, type MailHarness } from '../../../test/harness.ts';
+import { createMailHarness, expectData, json, type MailHarness } from '../../../test/harness.ts';
 import { settleJourneys } from '../../../test/journeys.ts';
 import { completePlay, sessionToken, startPlay } from '../../../test/play.ts';
 import { type Casino, makeCasino, playSession, undispatch } from '../../../test/return-path.ts';
@@ -26,16 +26,7 @@ afterAll(async () => {
   await h.close();
 });
 
-type Response = Awaited<ReturnType<MailHarness['inject']>>;
-
-async function ok<T = Record<string, unknown>>(
-  response: Promise<Response>,
-  status = 200,
-): Promise<T> {
-  const answer = await response;
-  expect(answer.statusCode, answer.body).toBe(status);
-  return json<{ data: T }>(answer).data;
-}
+const ok = expectData;
 
 const post = (c: Casino, url: string, payload: object) =>
   h.inject({ method: 'POST', url, headers: c.pk, payload });

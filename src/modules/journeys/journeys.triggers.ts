@@ -3,14 +3,16 @@ import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import type { DispatchedEvent, EventConsumer } from '../events/index.ts';
 import { sessionTarget } from '../players/index.ts';
-import { durationMs, type JourneyGraph } from './journeys.graph.ts';
+import type { JourneyGraph } from './journeys.graph.ts';
 import { versionOf } from './journeys.engine.ts';
+import { enter, entryKey } from './journeys.entry.ts';
+import { checkSegmentsFor } from './journeys.segments.ts';
 
 // The `journeys.triggers` events consumer: each committed event that concerns a player may
-// take them out of journeys (`exit_on`), resume their runs waiting for it, and enter them into
-// journeys it triggers, in that order. It writes only through the dispatch transaction, and
-// is idempotent by event id: the ids it took are kept (journey_events_seen), and entry keys
-// come from the event.
+// take them out of journeys (`exit_on`), resume their runs waiting for it, enter them into
+// journeys it triggers, and re-judge which watched segments they are in, in that order. It
+// writes only through the dispatch transaction, and is idempotent by event id: the ids it took
+// are kept (journey_events_seen), and entry keys come from the event.
 
 interface PlayerEvent {
   /** The name journeys know it by: a casino event's name, or play.completed / prize.won. */
@@ -123,6 +125,9 @@ function triggerTakes(graph: JourneyGraph, event: PlayerEvent): boolean {
         (trigger.channel === undefined || event.data.channel === trigger.channel) &&
         (trigger.action === undefined || event.data.action === trigger.action)
       );
+    case 'segment_entered':
+      // Joining a segment is judged on every event (checkSegmentsFor), not matched by type.
+      return false;
     case 'date':
     case 'event':
     case 'player_created':
@@ -181,66 +186,6 @@ async function resumeRuns(trx: Transaction<DB>, event: PlayerEvent, eventId: str
     .where('waiting_since', '<=', at);
   if (runId && UUID.test(runId)) query = query.where('id', '=', runId);
   await query.execute();
-}
-
-export interface Entry {
-  journeyId: string;
-  version: number;
-  propertyId: string;
-  playerId: string;
-  /** The key that makes entering again with it a no-op. */
-  entryKey: string;
-  context: Record<string, unknown>;
-  at: Date;
-}
-
-/**
- * Enters the player into the journey version unless the entry rule forbids it: never twice
- * with one key, never while already in it, and for once_per_period not within the period.
- * Serialized per journey and player (an advisory lock), so concurrent dispatchers agree.
- */
-export async function enter(
-  trx: Transaction<DB>,
-  graph: JourneyGraph,
-  entry: Entry,
-): Promise<string | undefined> {
-  const period =
-    graph.entry?.rule === 'once_per_period' && graph.entry.period
-      ? new Date(entry.at.getTime() - durationMs(graph.entry.period))
-      : null;
-  // Under the journey's row (shared): an archive or pause committing meanwhile waits for this
-  // entry, or this entry sees it and lets no one in.
-  const live = await trx
-    .selectFrom('journeys')
-    .select(['status', 'version'])
-    .where('id', '=', entry.journeyId)
-    .forShare()
-    .executeTakeFirst();
-  if (live?.status !== 'active' || live.version !== entry.version) return undefined;
-  // `once`: never again, whatever key the entry comes with (an API caller's own keys included).
-  const once = (graph.entry?.rule ?? 'once') === 'once' ? sql`TRUE` : sql`FALSE`;
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`${entry.journeyId}:${entry.playerId}`}, 0))`.execute(
-    trx,
-  );
-  const { rows } = await sql<{ id: string }>`
-    INSERT INTO journey_runs (property_id, journey_id, version, player_id, entry_key, status, node,
-                              wake_at, context, entered_at, updated_at)
-    SELECT ${entry.propertyId}, ${entry.journeyId}, ${entry.version}, ${entry.playerId},
-           ${entry.entryKey}, 'active', ${graph.start}, ${entry.at},
-           CAST(${JSON.stringify(entry.context)} AS jsonb), ${entry.at}, ${entry.at}
-     WHERE NOT EXISTS (
-       SELECT 1 FROM journey_runs r
-        WHERE r.journey_id = ${entry.journeyId} AND r.player_id = ${entry.playerId}
-          AND (${once} OR r.status IN ('active', 'waiting')
-               OR (CAST(${period} AS timestamptz) IS NOT NULL AND r.entered_at > ${period})))
-    ON CONFLICT (journey_id, entry_key) DO NOTHING
-    RETURNING id`.execute(trx);
-  return rows[0]?.id;
-}
-
-/** The entry key the journey's rule gives an entry caused by the event. */
-export function entryKey(graph: JourneyGraph, playerId: string, eventId: string): string {
-  return (graph.entry?.rule ?? 'once') === 'once' ? `once:${playerId}` : `event:${eventId}`;
 }
 
 async function enterTriggered(
@@ -302,5 +247,11 @@ export function journeyTriggers(deps: Deps): EventConsumer {
     await exitRuns(deps, trx, event, at);
     await resumeRuns(trx, event, dispatched.id, at);
     await enterTriggered(deps, trx, event, dispatched.id, at);
+    await checkSegmentsFor(
+      deps,
+      trx,
+      { propertyId: event.propertyId, playerId: event.playerId, eventId: dispatched.id },
+      at,
+    );
   };
 }

@@ -10,6 +10,7 @@ export {
   updatePlayer,
   updatePlayersWhere,
   playerKey,
+  playersWhere,
   upsertPlayers,
 } from './players.service.ts';
 export type { BatchError, BatchResult, PlayerListQuery } from './players.service.ts';

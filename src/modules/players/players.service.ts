@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RawBuilder } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import { parseQuery, type RawQuery } from '../../lib/postgrest-filter.ts';
@@ -10,6 +11,7 @@ import {
   selectRows,
   type TableResult,
   updateRows,
+  whereSql,
 } from '../../lib/table-query.ts';
 import * as repo from './players.repo.ts';
 import type { NewPlayer, PlayerRow } from './players.repo.ts';
@@ -85,6 +87,14 @@ export async function listPlayers(
 ): Promise<TableResult> {
   const plan = parseQuery(PLAYER_TABLE, input.query, { prefer: input.prefer });
   return selectRows(deps.database.db, playersOf(propertyId), plan);
+}
+
+/**
+ * The condition over `players` that a players query's filters select (what `GET /api/players`
+ * with them would list), for set-based statements elsewhere: segment journeys list members with it.
+ */
+export function playersWhere(propertyId: string, query: RawQuery): RawBuilder<unknown> {
+  return whereSql(playersOf(propertyId), parseQuery(PLAYER_TABLE, query));
 }
 
 export async function getPlayer(deps: Deps, propertyId: string, id: string): Promise<PlayerRow> {

@@ -6,6 +6,7 @@ export {
   listSegmentPlayers,
   listSegments,
   MAX_SEGMENTS_PER_PROPERTY,
+  segmentCondition,
   segmentFilter,
   updateSegment,
 } from './segments.service.ts';

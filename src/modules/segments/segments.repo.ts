@@ -43,13 +43,15 @@ export function findSegment(
   db: Executor,
   propertyId: string,
   id: string,
+  /** Hold the row (FOR SHARE) until the transaction ends: a delete waits for it. */
+  lock = false,
 ): Promise<SegmentRow | undefined> {
-  return db
+  const query = db
     .selectFrom('segments')
     .select(COLUMNS)
     .where('property_id', '=', propertyId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+    .where('id', '=', id);
+  return (lock ? query.forShare() : query).executeTakeFirst();
 }
 
 /**
@@ -92,13 +94,38 @@ export function updateSegment(
     .executeTakeFirst();
 }
 
-export async function deleteSegment(db: Executor, propertyId: string, id: string) {
-  const result = await db
-    .deleteFrom('segments')
+/**
+ * Deletes the segment unless a live journey enters players from it; `journey` names the first
+ * such journey (nothing deleted), `deleted` says whether a row went. Run it in a transaction:
+ * the row is locked first, so a publish holding it (findSegment with `lock`) commits before the
+ * journeys are looked at, and one publishing later finds the segment gone.
+ */
+export async function deleteSegment(
+  trx: Transaction<DB>,
+  propertyId: string,
+  id: string,
+): Promise<{ deleted: boolean; journey: string | null }> {
+  const row = await trx
+    .selectFrom('segments')
+    .select('id')
     .where('property_id', '=', propertyId)
     .where('id', '=', id)
+    .forUpdate()
     .executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  if (!row) return { deleted: false, journey: null };
+  const watcher = await trx
+    .selectFrom('journeys')
+    .select('name')
+    .where('property_id', '=', propertyId)
+    .where('trigger_type', '=', 'segment_entered')
+    .where('trigger_name', '=', id)
+    .where('status', 'in', ['active', 'paused'])
+    .orderBy('name')
+    .limit(1)
+    .executeTakeFirst();
+  if (watcher) return { deleted: false, journey: watcher.name };
+  await trx.deleteFrom('segments').where('id', '=', row.id).execute();
+  return { deleted: true, journey: null };
 }
 
 /** The players named by PlayLoop id (`uuids`) or by the casino's id (`casinoIds`). */

@@ -148,12 +148,12 @@ export function segmentRoutes(app: App, deps: Deps): void {
       schema: {
         operationId: 'segments.delete',
         summary: 'Delete a segment',
-        description: `${AREA} Deletes the segment; its players are untouched.`,
+        description: `${AREA} Deletes the segment; its players are untouched. A segment an active or paused journey enters players from (\`segment_entered\`) is 409 until that journey is archived or republished with another trigger.`,
         tags,
         security,
         headers,
         params: SegmentParams,
-        response: { 200: SuccessOnly, ...propertyAuthErrors },
+        response: { 200: SuccessOnly, ...conflictErrors },
       },
     },
     async (request) => {

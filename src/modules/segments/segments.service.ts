@@ -1,8 +1,10 @@
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
 import { MAX_FILTERS, parseQuery, type RawQuery } from '../../lib/postgrest-filter.ts';
 import type { TableResult } from '../../lib/table-query.ts';
-import { listPlayers, PLAYER_TABLE } from '../players/index.ts';
+import { listPlayers, PLAYER_TABLE, playersWhere } from '../players/index.ts';
 import * as repo from './segments.repo.ts';
 import type { SegmentRow } from './segments.repo.ts';
 
@@ -175,14 +177,42 @@ export async function updateSegment(
   return row;
 }
 
+/** Deletes the segment; one a live journey is triggered by is 409 naming the journey. */
 export async function deleteSegment(deps: Deps, propertyId: string, id: string): Promise<void> {
-  const deleted = UUID.test(id) && (await repo.deleteSegment(deps.database.db, propertyId, id));
-  if (!deleted) throw notFound('Segment');
+  if (!UUID.test(id)) throw notFound('Segment');
+  const result = await deps.database.db
+    .transaction()
+    .execute((trx) => repo.deleteSegment(trx, propertyId, id.toLowerCase()));
+  if (result.journey !== null) {
+    throw new AppError(
+      'conflict',
+      `The journey "${result.journey}" enters players who join this segment; archive it or publish it with another trigger first`,
+      { journey: result.journey },
+    );
+  }
+  if (!result.deleted) throw notFound('Segment');
 }
 
 /** The stored filter of the property's segment as a players query (404 when none). */
 export async function segmentQuery(deps: Deps, propertyId: string, id: string): Promise<RawQuery> {
   return segmentFilter((await getSegment(deps, propertyId, id)).filter).query;
+}
+
+/**
+ * The condition over `players` that selects the segment's members now, read through `db` (a
+ * caller's transaction sees its own writes); undefined when the property has no such segment.
+ * With `lock`, the segment cannot be deleted until the caller's transaction ends.
+ */
+export async function segmentCondition(
+  db: Kysely<DB> | Transaction<DB>,
+  propertyId: string,
+  id: string,
+  lock = false,
+): Promise<RawBuilder<unknown> | undefined> {
+  const row = UUID.test(id)
+    ? await repo.findSegment(db, propertyId, id.toLowerCase(), lock)
+    : undefined;
+  return row && playersWhere(propertyId, segmentFilter(row.filter).query);
 }
 
 /** Paging of a segment's players: what the request may add to the stored filter. */
