@@ -32,6 +32,8 @@ export const CAMPAIGNS = envInt('BENCH_CAMPAIGNS', 1, 0, 1) === 1;
 export const CAMPAIGN_PLAYERS = envInt('BENCH_CAMPAIGN_PLAYERS', 1_000_000, 1000, 10_000_000);
 /** Queued messages the delivery row sends (at most the planned campaign's queued ones). */
 export const CAMPAIGN_MESSAGES = envInt('BENCH_CAMPAIGN_MESSAGES', 20_000, 100, 1_000_000);
+/** BENCH_DASHBOARD=0 leaves the dashboard first-load row out (about 15 s). */
+export const DASHBOARD = envInt('BENCH_DASHBOARD', 1, 0, 1) === 1;
 /** BENCH_JOURNEYS=0 leaves the journey row (PostgreSQL) out. */
 export const JOURNEYS = envInt('BENCH_JOURNEYS', 1, 0, 1) === 1;
 /** Players walked through the journey (six steps each), and as many by the ceiling. */
@@ -49,6 +51,7 @@ export const TIMEOUT_SECONDS = envInt(
       ? 180 + 600 * Math.ceil(PLAYERS / 1_000_000) + 12 * (SECONDS + WARMUP_SECONDS)
       : 0) +
     (WEBHOOKS ? 900 : 0) +
+    (DASHBOARD ? 120 : 0) +
     (COMPLIANCE ? 600 : 0) +
     // Per million campaign players: seeding, planning (840/s measured, 450/s under heavy load
     // on the 2-core machine) and the ceiling; delivery at 20 mails/s, far below what was measured.

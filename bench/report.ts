@@ -8,6 +8,7 @@ import type { WebhooksBench } from './webhooks-bench.ts';
 import type { ComplianceBench } from './compliance-bench.ts';
 import type { CampaignsBench } from './campaigns-bench.ts';
 import type { JourneysBench } from './journeys-bench.ts';
+import type { DashboardBench } from './dashboard-bench.ts';
 
 export type Ceiling =
   | { kind: 'pgbench'; perSec: number; avgMs: number; p95Ms: number; result: PgbenchResult }
@@ -56,6 +57,8 @@ export interface Report {
   /** BENCH_PLAYERS: players seeded per target. */
   seededPlayers: number;
   targets: TargetReport[];
+  /** Issue 15's dashboard first load (a server of its own). */
+  dashboard?: DashboardBench;
   failures: string[];
 }
 

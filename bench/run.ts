@@ -21,6 +21,7 @@ import {
   COMPLIANCE,
   CAMPAIGNS,
   JOURNEYS,
+  DASHBOARD,
 } from './options.ts';
 import { pgbenchScripts, runPgbench } from './pgbench.ts';
 import {
@@ -47,6 +48,7 @@ import { benchWebhooksPostgres, formatWebhooks } from './webhooks-bench.ts';
 import { benchCompliancePostgres, formatCompliance } from './compliance-bench.ts';
 import { benchCampaignsPostgres, type CampaignsBench, formatCampaigns } from './campaigns-bench.ts';
 import { benchJourneysPostgres, formatJourneys, type JourneysBench } from './journeys-bench.ts';
+import { benchDashboard, formatDashboard } from './dashboard-bench.ts';
 
 const BENCH_DATABASE = 'playloop_bench';
 
@@ -263,6 +265,13 @@ async function main(): Promise<number> {
       log('BENCH_DATABASE_URL is not set: the PostgreSQL target is skipped');
     }
     report.targets.push(await benchPglite());
+    if (DASHBOARD) {
+      report.dashboard = await benchDashboard();
+      const { jsTransferred, budget } = report.dashboard;
+      if (jsTransferred > budget) {
+        failures.push(`dashboard: ${jsTransferred} bytes of JavaScript, budget ${budget}`);
+      }
+    }
   } catch (error) {
     failures.push(`aborted: ${(error as Error).stack ?? String(error)}`);
   }
@@ -276,6 +285,7 @@ async function main(): Promise<number> {
     if (target.campaigns) out.push(formatCampaigns(target.campaigns), '');
     if (target.journeys) out.push(formatJourneys(target.journeys), '');
   }
+  if (report.dashboard) out.push(formatDashboard(report.dashboard), '');
   out.push(
     `${CONNECTIONS} connections, ${SECONDS} s per run, ${SEEDED_SESSIONS} seeded sessions, ` +
       `${PLAYERS} seeded players, ${report.cpus} CPUs, Node ${report.node}`,

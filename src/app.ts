@@ -51,7 +51,7 @@ import { webhookRoutes } from './modules/webhooks/index.ts';
 import { tableRoutes } from './modules/tables/index.ts';
 import { authRoutes } from './modules/users/index.ts';
 import { voucherRoutes } from './modules/vouchers/index.ts';
-import { webRoutes } from './web/index.ts';
+import { dashboardRoutes, webRoutes } from './web/index.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -159,5 +159,6 @@ export async function buildApp(deps: Deps): Promise<App> {
   connectionLinkRoutes(app, deps);
   tableRoutes(app, deps);
   webRoutes(app);
+  await dashboardRoutes(app);
   return app;
 }

@@ -1,4 +1,5 @@
 export { PAGE_CSP, webRoutes } from './web.routes.ts';
+export { DASHBOARD_DIST, dashboardRoutes } from './dashboard.routes.ts';
 export { renderPlayPage, type RenderOptions } from './render.ts';
 export { pickLang, type ErrorKind } from './i18n.ts';
 export type {

@@ -1,0 +1,125 @@
+import { AppShell, Burger, Button, Group, NavLink, Select, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import type { ReactNode } from 'react';
+import { LanguageSwitch } from '../../components/language-switch.tsx';
+import { type Me, type Membership, useLogout } from '../../data/auth.queries.ts';
+import { type Property, useProperties } from '../../data/properties.queries.ts';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { BASE, navigate, useLocation } from '../../router.tsx';
+import { CreateOrganization } from './create-organization.tsx';
+import { useWorkspace } from './workspace.ts';
+
+export interface ShellContext {
+  org: Membership;
+  properties: Property[] | undefined;
+  property: Property | undefined;
+}
+
+/**
+ * Header (menu button on phones, language, sign out), the navigation with the organization
+ * and property switchers, and the page. A user in no organization gets the form to create one.
+ */
+export function Shell({ me, children }: { me: Me; children: (ctx: ShellContext) => ReactNode }) {
+  const { t } = useI18n();
+  const { path } = useLocation();
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const workspace = useWorkspace();
+  const logout = useLogout();
+  const org = me.organizations.find((o) => o.id === workspace.orgId) ?? me.organizations[0];
+  const properties = useProperties(org?.id);
+  const property =
+    properties.data?.find((p) => p.id === workspace.propertyId) ?? properties.data?.[0];
+
+  const signOut = () =>
+    logout.mutate(undefined, { onSettled: () => navigate(`${BASE}/login`, { replace: true }) });
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 280, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t('shell.open_menu')}
+              data-testid="menu-toggle"
+            />
+            <Text fw={700}>{t('app.name')}</Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <LanguageSwitch />
+            <Button
+              variant="default"
+              size="xs"
+              onClick={signOut}
+              loading={logout.isPending}
+              data-testid="sign-out"
+            >
+              {t('shell.sign_out')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="md" aria-label={t('shell.nav')}>
+        <Stack gap="sm">
+          {org && (
+            <>
+              <Select
+                label={t('shell.organization')}
+                data-testid="org-switcher"
+                allowDeselect={false}
+                value={String(org.id)}
+                data={me.organizations.map((o) => ({ value: String(o.id), label: o.name }))}
+                onChange={(value) => {
+                  workspace.setOrgId(Number(value));
+                  workspace.setPropertyId(null);
+                }}
+              />
+              <Select
+                label={t('shell.property')}
+                data-testid="property-switcher"
+                allowDeselect={false}
+                disabled={!properties.data?.length}
+                placeholder={t('shell.no_property')}
+                value={property?.id ?? null}
+                data={(properties.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+                onChange={(value) => workspace.setPropertyId(value)}
+              />
+              <Text size="sm" data-testid="role">
+                {t('shell.role', { role: org.role })}
+              </Text>
+            </>
+          )}
+          <div>
+            <NavLink
+              href={BASE}
+              label={t('shell.home')}
+              active={path === '/'}
+              onClick={(event) => {
+                event.preventDefault();
+                close();
+                navigate(BASE);
+              }}
+            />
+            <NavLink href="/docs" label={t('shell.api_docs')} />
+          </div>
+        </Stack>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        {org ? (
+          children({ org, properties: properties.data, property })
+        ) : (
+          <CreateOrganization onCreated={(id) => workspace.setOrgId(id)} />
+        )}
+      </AppShell.Main>
+    </AppShell>
+  );
+}
