@@ -47,6 +47,8 @@ export interface Config {
   /** Redis connection string; when absent limits are kept in-process. */
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
+  /** How long a rate-limit call to Redis may take before deciding in-process (REDIS_LIMIT_TIMEOUT_MS). */
+  readonly redisLimitTimeoutMs: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   /**
@@ -284,6 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
     userRateLimitPerMinute: int(env, 'USER_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     redisUrl: url(env, 'REDIS_URL'),
     redisPrefix: optional(env, 'REDIS_PREFIX') ?? 'playloop:',
+    redisLimitTimeoutMs: int(env, 'REDIS_LIMIT_TIMEOUT_MS', 500, 50, 10_000),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     trustProxy: trustProxy(env, 'TRUST_PROXY'),

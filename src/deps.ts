@@ -131,12 +131,18 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       });
     });
     let lastWarning = 0;
-    rateLimiter = new RedisRateLimiter(redis, config.redisPrefix, clock, (error) => {
-      if (Date.now() - lastWarning > 10_000) {
-        lastWarning = Date.now();
-        logger.warn({ err: String(error) }, 'rate limits fell back to in-process counting');
-      }
-    });
+    rateLimiter = new RedisRateLimiter(
+      redis,
+      config.redisPrefix,
+      clock,
+      (error) => {
+        if (Date.now() - lastWarning > 10_000) {
+          lastWarning = Date.now();
+          logger.warn({ err: String(error) }, 'rate limits fell back to in-process counting');
+        }
+      },
+      { timeoutMs: config.redisLimitTimeoutMs },
+    );
   } else {
     rateLimiter = new MemoryRateLimiter(clock);
   }

@@ -15,6 +15,7 @@ function printDemo(seed: DemoSeed, baseUrl: string): void {
     '  PlayLoop demo data (shown once, on the first start):',
     `    organization id  ${seed.orgId} (slug "demo")`,
     `    login            ${seed.email} / ${seed.password}`,
+    `    dashboard        ${baseUrl}/app (log in with the login above)`,
     `    game id          ${seed.gameId}, stream id ${seed.streamId}`,
     `    API key          ${seed.apiKey}`,
     `    playable link    ${seed.playUrl}`,

@@ -138,6 +138,27 @@ describe('Redis limiter when Redis stops answering', () => {
   });
 });
 
+describe.runIf(process.env.TEST_REDIS_URL)('Redis limiter in a process that wakes late', () => {
+  it('uses an answer that arrived while the process was busy past the deadline', async () => {
+    const errors: unknown[] = [];
+    const prefix = `playloop:test:${randomBytes(6).toString('hex')}:`;
+    const limiter = new RedisRateLimiter(redis!, prefix, start(), (error) => errors.push(error), {
+      timeoutMs: 100,
+    });
+    await limiter.take('warm', windows(5, 100));
+    const decision = limiter.take('late', windows(5, 100));
+    // The event loop is held past the deadline; Redis answers meanwhile (into the socket).
+    const until = performance.now() + 400;
+    while (performance.now() < until) {
+      // busy: a starved process
+    }
+    expect(await decision).toMatchObject({ allowed: true, remaining: 4 });
+    expect(errors).toEqual([]);
+    // Counted in Redis, where the other processes see it.
+    expect(await redis!.keys(`${prefix}rl:late:minute:*`)).toHaveLength(1);
+  });
+});
+
 describe('rate limits over HTTP', () => {
   let h: Harness;
   beforeAll(async () => {

@@ -165,7 +165,10 @@ type RedisWithTake = Redis & {
   playloopRelease(keyCount: number, ...keys: string[]): Promise<number>;
 };
 
-/** How long one Redis call may take before the request is decided in-process instead. */
+/**
+ * How long one Redis call may take before the request is decided in-process instead (the
+ * default of REDIS_LIMIT_TIMEOUT_MS).
+ */
 export const REDIS_TIMEOUT_MS = 500;
 /** After a call timed out, Redis is skipped this long; then one call probes it again. */
 export const REDIS_PAUSE_MS = 1000;
@@ -227,8 +230,14 @@ export class RedisRateLimiter implements RateLimiter {
       const result = await Promise.race([
         run(),
         new Promise<never>((_, reject) => {
+          // The deadline yields once to I/O before it rules (setImmediate runs after the poll
+          // phase): when a busy process wakes late, an answer already received is used rather
+          // than counted as a timeout, which would wrongly decide in-process.
           timer = setTimeout(
-            () => reject(new RedisTimeout(`Redis did not answer within ${this.#timeoutMs} ms`)),
+            () =>
+              setImmediate(() =>
+                reject(new RedisTimeout(`Redis did not answer within ${this.#timeoutMs} ms`)),
+              ),
             this.#timeoutMs,
           );
         }),
