@@ -5,13 +5,22 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly retryAfter: number | undefined;
+  /** The envelope's `details`: names a message may show (e.g. the journey using a segment). */
+  readonly details: Record<string, unknown>;
 
-  constructor(status: number, code: string, message: string, retryAfter?: number) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    retryAfter?: number,
+    details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter;
+    this.details = details;
   }
 
   static from(response: Response, body: unknown): ApiError {
@@ -19,6 +28,7 @@ export class ApiError extends Error {
       code?: unknown;
       error?: unknown;
       retry_after?: unknown;
+      details?: unknown;
     };
     const retry = Number(envelope.retry_after ?? response.headers.get('Retry-After'));
     return new ApiError(
@@ -26,12 +36,27 @@ export class ApiError extends Error {
       typeof envelope.code === 'string' ? envelope.code : 'internal',
       typeof envelope.error === 'string' ? envelope.error : response.statusText,
       Number.isFinite(retry) && retry > 0 ? retry : undefined,
+      typeof envelope.details === 'object' && envelope.details !== null
+        ? (envelope.details as Record<string, unknown>)
+        : {},
     );
   }
 }
 
 /** Which form the error came from: a few codes mean something more precise there. */
-export type ErrorContext = 'login' | 'signup' | 'reset' | 'invite' | 'org' | 'property';
+export type ErrorContext =
+  | 'login'
+  | 'signup'
+  | 'reset'
+  | 'invite'
+  | 'org'
+  | 'property'
+  | 'segment'
+  | 'segment_delete'
+  | 'game'
+  | 'stream'
+  | 'keys'
+  | 'prizes';
 
 /**
  * The one place where an API error becomes words: `error.<context>.<code>`, else
@@ -45,5 +70,10 @@ export function errorText(error: unknown, t: Translate, context?: ErrorContext):
   }
   const keys = [context && `error.${context}.${error.code}`, `error.${error.code}`];
   const key = keys.find((k): k is MessageKey => k !== undefined && isMessageKey(k));
-  return key ? t(key, { seconds: error.retryAfter ?? 60 }) : t('error.unknown');
+  // Text details (a journey's name) fill `{name}` slots; the server's sentence itself is not shown.
+  const vars: Record<string, string | number> = { seconds: error.retryAfter ?? 60 };
+  for (const [name, value] of Object.entries(error.details)) {
+    if (typeof value === 'string') vars[name] = value;
+  }
+  return key ? t(key, vars) : t('error.unknown');
 }

@@ -108,6 +108,11 @@ export function Shell({ me, children }: { me: Me; children: (ctx: ShellContext) 
                 navigate(BASE);
               }}
             />
+            <ScreenLink to="/players" label={t('players.nav')} onGo={close} />
+            <ScreenLink to="/segments" label={t('segments.nav')} onGo={close} />
+            <ScreenLink to="/games" label={t('games.nav')} onGo={close} />
+            <ScreenLink to="/streams" label={t('streams.nav')} onGo={close} />
+            <ScreenLink to="/api-keys" label={t('keys.nav')} onGo={close} />
             <NavLink href="/docs" label={t('shell.api_docs')} />
           </div>
         </Stack>
@@ -121,5 +126,23 @@ export function Shell({ me, children }: { me: Me; children: (ctx: ShellContext) 
         )}
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** A menu entry for a screen under /app: active on it and on the pages below it. */
+function ScreenLink(props: { to: string; label: string; onGo: () => void }) {
+  const { path } = useLocation();
+  return (
+    <NavLink
+      href={BASE + props.to}
+      label={props.label}
+      active={path === props.to || path.startsWith(`${props.to}/`)}
+      data-testid={`nav-${props.to.slice(1)}`}
+      onClick={(event) => {
+        event.preventDefault();
+        props.onGo();
+        navigate(BASE + props.to);
+      }}
+    />
   );
 }
