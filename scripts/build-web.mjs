@@ -6,13 +6,17 @@
 // build's output.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'web');
-const dist = join(web, 'dist');
+// PLAYLOOP_WEB_DIST builds elsewhere (the server then serves from there): two checkouts' worth
+// of test runs in one working tree would otherwise rebuild web/dist under each other's feet.
+const dist = process.env.PLAYLOOP_WEB_DIST
+  ? resolve(process.env.PLAYLOOP_WEB_DIST)
+  : join(web, 'dist');
 const schemaFile = join(web, 'src', 'api', 'schema.d.ts');
 const openapiFile = join(root, 'openapi.json');
 const HASH_FILE = '.build-hash';
@@ -101,7 +105,8 @@ await vite.build({
   configFile: join(web, 'vite.config.ts'),
   mode: 'production',
   logLevel: 'warn',
+  build: { outDir: dist, emptyOutDir: true },
 });
 precompress(dist);
 writeFileSync(hashPath, hash);
-console.log(`dashboard: built web/dist in ${since()}`);
+console.log(`dashboard: built ${relative(root, dist) || dist} in ${since()}`);

@@ -7,8 +7,9 @@ import { sendError } from '../http/errors.ts';
 import type { App } from '../http/types.ts';
 import { ACCOUNT_PAGE_CSP } from './web.routes.ts';
 
-/** Where scripts/build-web.mjs leaves the built dashboard (npm start builds it first). */
-export const DASHBOARD_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+/** Where scripts/build-web.mjs puts the build; PLAYLOOP_WEB_DIST moves both (a dev knob). */
+export const DASHBOARD_DIST =
+  process.env.PLAYLOOP_WEB_DIST ?? fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
 /**
  * The dashboard single-page app: `/` leads to `/app`; files under `/app/assets/` (content-hashed

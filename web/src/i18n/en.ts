@@ -52,6 +52,9 @@ export const en = {
   'check.mismatch': 'The two passwords are not the same.',
   'check.password_short': 'Use at least 8 characters.',
 
+  'shell.group.playeros': 'PlayerOS',
+  'shell.group.dailyplay': 'DailyPlay',
+  'shell.group.settings': 'Settings',
   'shell.nav': 'Main menu',
   'shell.home': 'Home',
   'shell.api_docs': 'API reference',
@@ -427,4 +430,5 @@ export const en = {
   'error.invite.forbidden': 'This invitation was sent to another email. Log in with that one.',
   'error.invite.conflict': 'You are already a member of this organization.',
   'error.org.conflict': 'An organization with this name already exists.',
+  // Each later screen group keeps its words in web/src/i18n/<area>.en.ts and .th.ts, spread here.
 } as const;

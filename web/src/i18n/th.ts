@@ -51,6 +51,9 @@ export const th: Dictionary = {
   'check.mismatch': 'รหัสผ่านทั้งสองช่องไม่ตรงกัน',
   'check.password_short': 'ใช้อย่างน้อย 8 ตัวอักษร',
 
+  'shell.group.playeros': 'PlayerOS',
+  'shell.group.dailyplay': 'DailyPlay',
+  'shell.group.settings': 'การตั้งค่า',
   'shell.nav': 'เมนูหลัก',
   'shell.home': 'หน้าแรก',
   'shell.api_docs': 'เอกสาร API',

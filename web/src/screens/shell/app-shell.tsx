@@ -108,12 +108,18 @@ export function Shell({ me, children }: { me: Me; children: (ctx: ShellContext) 
                 navigate(BASE);
               }}
             />
-            <ScreenLink to="/players" label={t('players.nav')} onGo={close} />
-            <ScreenLink to="/segments" label={t('segments.nav')} onGo={close} />
-            <ScreenLink to="/games" label={t('games.nav')} onGo={close} />
-            <ScreenLink to="/streams" label={t('streams.nav')} onGo={close} />
-            <ScreenLink to="/api-keys" label={t('keys.nav')} onGo={close} />
-            <NavLink href="/docs" label={t('shell.api_docs')} />
+            <NavGroup label={t('shell.group.playeros')}>
+              <ScreenLink to="/players" label={t('players.nav')} onGo={close} />
+              <ScreenLink to="/segments" label={t('segments.nav')} onGo={close} />
+            </NavGroup>
+            <NavGroup label={t('shell.group.dailyplay')}>
+              <ScreenLink to="/games" label={t('games.nav')} onGo={close} />
+              <ScreenLink to="/streams" label={t('streams.nav')} onGo={close} />
+              <ScreenLink to="/api-keys" label={t('keys.nav')} onGo={close} />
+            </NavGroup>
+            <NavGroup label={t('shell.group.settings')}>
+              <NavLink href="/docs" label={t('shell.api_docs')} />
+            </NavGroup>
           </div>
         </Stack>
       </AppShell.Navbar>
@@ -126,6 +132,18 @@ export function Shell({ me, children }: { me: Me; children: (ctx: ShellContext) 
         )}
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** A titled part of the menu (one per product, and the organization's settings). */
+function NavGroup({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" fw={700} tt="uppercase" c="dimmed" px="sm" mt="xs" mb={4}>
+        {label}
+      </Text>
+      {children}
+    </div>
   );
 }
 
