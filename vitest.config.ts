@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['test/reliability/**'],
+    exclude: [
+      'test/reliability/**',
+      // The dashboard's walks (screenshots, axe) run once, on the embedded database: the app
+      // only calls the API, and every endpoint it calls is tested on both databases by the
+      // files beside the routes. On PostgreSQL they cost ~95 s of CI's 30 minutes.
+      ...(process.env.TEST_DATABASE_URL ? ['test/browser/dashboard*.browser.test.ts'] : []),
+    ],
     // The dashboard's build (web/dist), which the /app routes and browser tests serve.
     globalSetup: ['test/web-build.ts'],
     testTimeout: 30_000,

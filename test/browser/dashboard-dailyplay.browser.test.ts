@@ -14,15 +14,6 @@ import { useBrowserServer } from './fixture.ts';
 
 const web = useBrowserServer();
 
-/**
- * checkScreen after the pointer left what it last clicked: a hovered active menu entry is
- * darker than at rest (Mantine's NavLink hover on the light variant fails AA contrast).
- */
-async function check(page: Page, size: Size, name: string) {
-  await page.mouse.move(1, 1);
-  await checkScreen(page, size, name);
-}
-
 interface Row {
   id: number;
   [field: string]: unknown;
@@ -55,7 +46,7 @@ describe('the DailyPlay screens of the dashboard', () => {
     await page.getByTestId('nav-games').click();
     await page.getByTestId('games-empty').waitFor();
     expect(await page.getByTestId('games-empty').innerText()).toContain('Create your first one');
-    await check(page, 'laptop', 'dp-01-games-empty');
+    await checkScreen(page, 'laptop', 'dp-01-games-empty');
     await page.getByTestId('game-new').click();
     await page.getByTestId('game-template').selectOption('memory-match');
     await page.getByTestId('game-title').fill('Songkran Match');
@@ -66,7 +57,7 @@ describe('the DailyPlay screens of the dashboard', () => {
       .poll(() => page.getByTestId('game-preview').innerText())
       .toContain('Find the pairs before time runs out!');
     expect(await page.getByTestId('game-preview').innerText()).toMatch(/memory match/i);
-    await check(page, 'laptop', 'dp-02-game-form');
+    await checkScreen(page, 'laptop', 'dp-02-game-form');
     await page.getByTestId('game-save').click();
     await page.getByTestId('game-row').waitFor();
     expect(await page.getByTestId('game-row').innerText()).toMatch(
@@ -92,7 +83,7 @@ describe('the DailyPlay screens of the dashboard', () => {
     await page.getByTestId('game-form').waitFor({ state: 'detached' });
     [game] = await list(`/api/games?org_id=${org.id}`);
     expect(game?.config).toMatchObject({ duration_s: 45 });
-    await check(page, 'laptop', 'dp-03-games');
+    await checkScreen(page, 'laptop', 'dp-03-games');
 
     // Prizes: what can be won, with odds and stock.
     await page.getByTestId('game-prizes').click();
@@ -108,7 +99,7 @@ describe('the DailyPlay screens of the dashboard', () => {
     await expect
       .poll(() => page.getByTestId('prizes-total').innerText())
       .toBe('Chances add up to 100%.');
-    await check(page, 'laptop', 'dp-16-prizes');
+    await checkScreen(page, 'laptop', 'dp-16-prizes');
     await page.getByTestId('prizes-save').click();
     await page.getByTestId('prizes-form').waitFor({ state: 'detached' });
     expect(await list(`/api/games/${game!.id}/prizes?org_id=${org.id}`)).toMatchObject([
@@ -124,7 +115,7 @@ describe('the DailyPlay screens of the dashboard', () => {
     await page.getByLabel('Songkran Match (Active)').check();
     await page.getByTestId('stream-status').selectOption('Active');
     await page.getByTestId('stream-max-player').fill('3');
-    await check(page, 'laptop', 'dp-04-stream-form');
+    await checkScreen(page, 'laptop', 'dp-04-stream-form');
     await page.getByTestId('stream-save').click();
     await page.getByTestId('stream-row').waitFor();
     expect(await page.getByTestId('stream-row').innerText()).toContain('Open to players');
@@ -141,13 +132,13 @@ describe('the DailyPlay screens of the dashboard', () => {
       max_total_plays: 100,
     });
     expect(await page.getByTestId('stream-link').getAttribute('href')).toBe(stream!.public_url);
-    await check(page, 'laptop', 'dp-05-streams');
+    await checkScreen(page, 'laptop', 'dp-05-streams');
 
     // API keys: the secret once, with a copy button and the warning.
     await page.getByTestId('nav-api-keys').click();
     await page.getByTestId('keys-empty').waitFor();
     await page.getByTestId('usage-empty').waitFor();
-    await check(page, 'laptop', 'dp-06-keys-empty');
+    await checkScreen(page, 'laptop', 'dp-06-keys-empty');
     await page.getByTestId('key-new').click();
     await page.getByTestId('key-name').fill('Website promotions');
     await page.getByTestId('key-create').click();
@@ -160,7 +151,7 @@ describe('the DailyPlay screens of the dashboard', () => {
     await page.getByTestId('key-copy').click();
     await expect.poll(() => page.getByTestId('key-copy').innerText()).toBe('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
-    await check(page, 'laptop', 'dp-07-key-secret');
+    await checkScreen(page, 'laptop', 'dp-07-key-secret');
     await page.getByTestId('key-secret-done').click();
     await page.getByTestId('key-secret-modal').waitFor({ state: 'detached' });
     expect(await page.getByTestId('key-status').textContent()).toBe('Active');
@@ -177,7 +168,7 @@ describe('the DailyPlay screens of the dashboard', () => {
     await page.getByTestId('usage-refresh').click();
     await page.getByTestId('usage-row').first().waitFor();
     expect(await page.getByTestId('usage-row').first().innerText()).toContain('success (200)');
-    await check(page, 'laptop', 'dp-08-keys');
+    await checkScreen(page, 'laptop', 'dp-08-keys');
 
     // Revoked, it fails; reactivated, it works again.
     await page.getByTestId('key-revoke').click();
@@ -191,13 +182,13 @@ describe('the DailyPlay screens of the dashboard', () => {
     await page.getByTestId('language-switch').getByText('ไทย').click();
     await page.waitForFunction(() => document.documentElement.lang === 'th');
     expect(await page.getByTestId('keys-title').innerText()).toBe('API คีย์');
-    await check(page, 'laptop', 'dp-09-keys-th');
+    await checkScreen(page, 'laptop', 'dp-09-keys-th');
     await page.getByTestId('nav-games').click();
     expect(await page.getByTestId('game-row').innerText()).toContain('จับคู่ความจำ');
-    await check(page, 'laptop', 'dp-10-games-th');
+    await checkScreen(page, 'laptop', 'dp-10-games-th');
     await page.getByTestId('nav-streams').click();
     await page.getByTestId('stream-row').waitFor();
-    await check(page, 'laptop', 'dp-11-streams-th');
+    await checkScreen(page, 'laptop', 'dp-11-streams-th');
     await page.context().close();
 
     // A Viewer sees the live game and stream, and no control the API would refuse.
@@ -216,15 +207,15 @@ describe('the DailyPlay screens of the dashboard', () => {
     ] as const) {
       await phone.goto(`${web.base}/app${path}`);
       await phone.getByTestId(ready).first().waitFor();
-      await check(phone, 'phone', name);
+      await checkScreen(phone, 'phone', name);
     }
     await phone.getByTestId('key-new').click();
     await phone.getByTestId('key-form').waitFor();
-    await check(phone, 'phone', 'dp-12-key-form');
+    await checkScreen(phone, 'phone', 'dp-12-key-form');
     await phone.goto(`${web.base}/app/games`);
     await phone.getByTestId('game-edit').click();
     await phone.getByTestId('game-preview').waitFor();
-    await check(phone, 'phone', 'dp-02-game-form');
+    await checkScreen(phone, 'phone', 'dp-02-game-form');
     await phone.context().close();
     const phoneViewer = await openPage(web, 'phone');
     await logInAt(web, phoneViewer, viewer.email, viewer.password);
@@ -238,16 +229,16 @@ async function viewerSees(page: Page, size: Size) {
   await page.getByTestId('game-row').waitFor();
   expect(await page.getByTestId('game-new').count()).toBe(0);
   expect(await page.getByTestId('game-edit').count()).toBe(0);
-  await check(page, size, 'dp-13-games-viewer');
+  await checkScreen(page, size, 'dp-13-games-viewer');
   await page.goto(`${web.base}/app/streams`);
   await page.getByTestId('stream-row').waitFor();
   expect(await page.getByTestId('stream-new').count()).toBe(0);
   expect(await page.getByTestId('stream-edit').count()).toBe(0);
-  await check(page, size, 'dp-14-streams-viewer');
+  await checkScreen(page, size, 'dp-14-streams-viewer');
   await page.goto(`${web.base}/app/api-keys`);
   await page.getByTestId('keys-not-allowed').waitFor();
   expect(await page.getByTestId('key-new').count()).toBe(0);
   expect(await page.getByTestId('key-row').count()).toBe(0);
   expect(await page.getByTestId('key-revoke').count()).toBe(0);
-  await check(page, size, 'dp-15-keys-viewer');
+  await checkScreen(page, size, 'dp-15-keys-viewer');
 }

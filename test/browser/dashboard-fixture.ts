@@ -37,8 +37,7 @@ export async function openPage(web: BrowserServer, size: Size): Promise<Page> {
  */
 export async function checkScreen(page: Page, size: Size, name: string): Promise<void> {
   mkdirSync(DASHBOARD_SHOTS, { recursive: true });
-  // The pointer leaves what it last clicked: a hovered active menu entry is darker than at rest
-  // (Mantine's NavLink hover on its light variant fails AA contrast), which is not the screen.
+  // The pointer leaves what it last clicked, so the picture shows the screen at rest.
   await page.mouse.move(1, 1);
   // Mantine's transitions (menus, alerts) settle before the picture and the audit.
   await page.waitForTimeout(250);
@@ -65,4 +64,10 @@ export async function logInAt(web: BrowserServer, page: Page, email: string, pas
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('home-title').waitFor();
+}
+
+/** Picks `option` (its whole label) in the Mantine Select with `testId`. */
+export async function pick(page: Page, testId: string, option: string) {
+  await page.getByTestId(testId).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
 }

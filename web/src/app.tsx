@@ -47,17 +47,81 @@ const Streams = screen(
 const ApiKeys = screen(
   async () => (await import('./screens/api-keys/api-keys.screen.tsx')).ApiKeysScreen,
 );
+const Sessions = screen(
+  async () => (await import('./screens/sessions/sessions.screen.tsx')).SessionsScreen,
+);
+const Vouchers = screen(
+  async () => (await import('./screens/vouchers/vouchers.screen.tsx')).VouchersScreen,
+);
+const Connections = screen(
+  async () => (await import('./screens/connections/connections.screen.tsx')).ConnectionsScreen,
+);
+const Analytics = screen(
+  async () => (await import('./screens/analytics/analytics.screen.tsx')).AnalyticsScreen,
+);
+
+const Compliance = screen(
+  async () => (await import('./screens/compliance/compliance.screen.tsx')).ComplianceScreen,
+);
+const Members = screen(
+  async () => (await import('./screens/members/members.screen.tsx')).MembersScreen,
+);
+
+const ImportPlayers = screen(
+  async () => (await import('./screens/import/import.screen.tsx')).ImportScreen,
+);
+const Webhooks = screen(
+  async () => (await import('./screens/webhooks/webhooks.screen.tsx')).WebhooksScreen,
+);
+const PropertyKeys = screen(
+  async () => (await import('./screens/property-keys/property-keys.screen.tsx')).PropertyKeysScreen,
+);
+const Journeys = screen(
+  async () => (await import('./screens/journeys/journeys.screen.tsx')).JourneysScreen,
+);
+const JourneyEditor = screen(
+  async () => (await import('./screens/journeys/journey-editor.screen.tsx')).JourneyEditorScreen,
+);
+const Content = screen(
+  async () => (await import('./screens/content/content.screen.tsx')).ContentScreen,
+);
+const Campaigns = screen(
+  async () => (await import('./screens/campaigns/campaigns.screen.tsx')).CampaignsScreen,
+);
+const Campaign = screen(
+  async () => (await import('./screens/campaigns/campaign.screen.tsx')).CampaignScreen,
+);
+
+const SendingSettings = screen(
+  async () =>
+    (await import('./screens/sending-settings/sending-settings.screen.tsx')).SendingSettingsScreen,
+);
 
 /** Signed-in pages: a path pattern and the screen it shows (with the pattern's groups). */
 const ROUTES: readonly [RegExp, (ctx: ShellContext, params: string[]) => ReactNode][] = [
   [/^\/$/, (ctx) => <Home {...ctx} />],
   [/^\/players$/, (ctx) => <Players {...ctx} />],
+  [/^\/players\/import$/, (ctx) => <ImportPlayers {...ctx} />],
   [/^\/players\/([^/]+)$/, (ctx, [id]) => <PlayerProfile {...ctx} id={id ?? ''} />],
   [/^\/segments$/, (ctx) => <Segments {...ctx} />],
   [/^\/segments\/([^/]+)$/, (ctx, [id]) => <SegmentPlayers {...ctx} id={id ?? ''} />],
+  [/^\/content$/, (ctx) => <Content {...ctx} />],
+  [/^\/campaigns$/, (ctx) => <Campaigns {...ctx} />],
+  [/^\/campaigns\/([^/]+)$/, (ctx, [id]) => <Campaign {...ctx} id={id ?? ''} />],
   [/^\/games$/, (ctx) => <Games {...ctx} />],
   [/^\/streams$/, (ctx) => <Streams {...ctx} />],
   [/^\/api-keys$/, (ctx) => <ApiKeys {...ctx} />],
+  [/^\/sending-settings$/, (ctx) => <SendingSettings {...ctx} />],
+  [/^\/sessions$/, (ctx) => <Sessions {...ctx} />],
+  [/^\/vouchers$/, (ctx) => <Vouchers {...ctx} />],
+  [/^\/connections$/, (ctx) => <Connections {...ctx} />],
+  [/^\/analytics$/, (ctx) => <Analytics {...ctx} />],
+  [/^\/webhooks$/, (ctx) => <Webhooks {...ctx} />],
+  [/^\/property-keys$/, (ctx) => <PropertyKeys {...ctx} />],
+  [/^\/compliance$/, (ctx) => <Compliance {...ctx} />],
+  [/^\/members$/, (ctx) => <Members {...ctx} />],
+  [/^\/journeys$/, (ctx) => <Journeys {...ctx} />],
+  [/^\/journeys\/([^/]+)$/, (ctx, [id]) => <JourneyEditor {...ctx} id={id ?? ''} />],
 ];
 
 export function App() {

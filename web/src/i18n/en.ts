@@ -1,3 +1,11 @@
+import { campaignsEn } from './campaigns.en.ts';
+import { complianceEn } from './compliance.en.ts';
+import { dailyplayEn } from './dailyplay.en.ts';
+import { journeysEn } from './journeys.en.ts';
+import { membersEn } from './members.en.ts';
+import { sendingEn } from './sending.en.ts';
+import { settingsEn } from './settings.en.ts';
+
 /** The dashboard's English words; every other language has exactly these keys (i18n.tsx). */
 export const en = {
   'app.name': 'PlayLoop',
@@ -113,7 +121,7 @@ export const en = {
   'players.no_property':
     'No property yet. A property holds your players; an Owner or Admin creates one on the home page.',
   'players.empty':
-    'No players yet. Import them from a CSV file (npm run cli -- players import) or send them from your systems with POST /api/players.',
+    'No players yet. Import them with “Import CSV”, or send them from your systems with POST /api/players.',
   'players.empty_filter': 'No player matches these conditions. Change or remove one.',
   'players.total': '{count} players',
   'players.total_about': 'About {count} players',
@@ -431,4 +439,11 @@ export const en = {
   'error.invite.conflict': 'You are already a member of this organization.',
   'error.org.conflict': 'An organization with this name already exists.',
   // Each later screen group keeps its words in web/src/i18n/<area>.en.ts and .th.ts, spread here.
+  ...campaignsEn,
+  ...complianceEn,
+  ...membersEn,
+  ...settingsEn,
+  ...sendingEn,
+  ...journeysEn,
+  ...dailyplayEn,
 } as const;

@@ -1,4 +1,11 @@
+import { campaignsTh } from './campaigns.th.ts';
+import { complianceTh } from './compliance.th.ts';
+import { dailyplayTh } from './dailyplay.th.ts';
 import type { Dictionary } from './i18n.tsx';
+import { journeysTh } from './journeys.th.ts';
+import { membersTh } from './members.th.ts';
+import { sendingTh } from './sending.th.ts';
+import { settingsTh } from './settings.th.ts';
 
 /** The dashboard's Thai words; the type makes a missing or extra key a compile error. */
 export const th: Dictionary = {
@@ -274,8 +281,7 @@ export const th: Dictionary = {
   'players.title': 'ผู้เล่นใน {property}',
   'players.title_none': 'ผู้เล่น',
   'players.no_property': 'ยังไม่มีพร็อพเพอร์ตี้ พร็อพเพอร์ตี้เก็บผู้เล่นของคุณ เจ้าของหรือผู้ดูแลสร้างได้ที่หน้าแรก',
-  'players.empty':
-    'ยังไม่มีผู้เล่น นำเข้าจากไฟล์ CSV (npm run cli -- players import) หรือส่งจากระบบของคุณด้วย POST /api/players',
+  'players.empty': 'ยังไม่มีผู้เล่น นำเข้าด้วยปุ่ม “นำเข้า CSV” หรือส่งจากระบบของคุณด้วย POST /api/players',
   'players.empty_filter': 'ไม่มีผู้เล่นที่ตรงกับเงื่อนไขเหล่านี้ ลองเปลี่ยนหรือลบเงื่อนไข',
   'players.total': 'ผู้เล่น {count} คน',
   'players.total_about': 'ผู้เล่นประมาณ {count} คน',
@@ -407,4 +413,11 @@ export const th: Dictionary = {
   'error.invite.forbidden': 'คำเชิญนี้ส่งถึงอีเมลอื่น เข้าสู่ระบบด้วยอีเมลนั้น',
   'error.invite.conflict': 'คุณเป็นสมาชิกขององค์กรนี้อยู่แล้ว',
   'error.org.conflict': 'มีองค์กรชื่อนี้อยู่แล้ว',
+  ...campaignsTh,
+  ...complianceTh,
+  ...membersTh,
+  ...settingsTh,
+  ...sendingTh,
+  ...journeysTh,
+  ...dailyplayTh,
 };

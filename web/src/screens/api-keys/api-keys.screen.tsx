@@ -21,14 +21,12 @@ import {
 } from '../../data/api-keys.queries.ts';
 import { useGames } from '../../data/games.queries.ts';
 import { useStreams } from '../../data/streams.queries.ts';
+import { formatDateTime } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import type { ShellContext } from '../shell/app-shell.tsx';
 import { roleAtLeast } from '../shell/roles.ts';
 import { ApiKeyForm } from './api-key-form.tsx';
 import { ApiKeySecret } from './api-key-secret.tsx';
-
-const when = (iso: string | null, lang: string) =>
-  iso ? new Date(iso).toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB') : '–';
 
 /**
  * The organization's DailyPlay keys (dpk_) and their usage log. The API lets Owners and Admins
@@ -109,7 +107,7 @@ export function ApiKeysScreen({ org }: ShellContext) {
                       day: key.rate_limit_per_day,
                     })}
                   </Table.Td>
-                  <Table.Td>{when(key.last_used_at, lang)}</Table.Td>
+                  <Table.Td>{formatDateTime(key.last_used_at, lang)}</Table.Td>
                   <Table.Td>
                     <Button
                       size="xs"
@@ -175,7 +173,7 @@ export function ApiKeysScreen({ org }: ShellContext) {
                   <Table.Tbody>
                     {usage.data.map((entry) => (
                       <Table.Tr key={entry.id} data-testid="usage-row">
-                        <Table.Td>{when(entry.created_at, lang)}</Table.Td>
+                        <Table.Td>{formatDateTime(entry.created_at, lang)}</Table.Td>
                         <Table.Td>
                           <code>{entry.key_prefix}…</code>
                         </Table.Td>

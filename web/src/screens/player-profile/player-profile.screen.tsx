@@ -10,9 +10,10 @@ import {
   usePlayerConsents,
   usePlayerMessages,
 } from '../../data/players.queries.ts';
+import { formatDateTime } from '../../i18n/format.ts';
 import { type MessageKey, type Translate, useI18n } from '../../i18n/i18n.tsx';
 import { BASE, Link } from '../../router.tsx';
-import { formatDate, playerName } from '../players/players-table.tsx';
+import { playerName } from '../players/players-table.tsx';
 import type { ShellContext } from '../shell/app-shell.tsx';
 
 /** One player: profile fields, activity timeline, consent records and messages. */
@@ -77,13 +78,13 @@ function Profile({ propertyId, id }: { propertyId: string; id: string }) {
             <Text size="sm" fw={600}>
               {t('players.field.last_played_at')}
             </Text>
-            <Text>{formatDate(p.last_played_at, lang)}</Text>
+            <Text>{formatDateTime(p.last_played_at, lang)}</Text>
           </div>
           <div>
             <Text size="sm" fw={600}>
               {t('players.field.created_at')}
             </Text>
-            <Text>{formatDate(p.created_at, lang)}</Text>
+            <Text>{formatDateTime(p.created_at, lang)}</Text>
           </div>
         </SimpleGrid>
       </Section>
@@ -101,7 +102,7 @@ function Profile({ propertyId, id }: { propertyId: string; id: string }) {
               <Table.Tbody>
                 {activity.data.map((row) => (
                   <Table.Tr key={row.event_id}>
-                    <Table.Td>{formatDate(row.occurred_at, lang)}</Table.Td>
+                    <Table.Td>{formatDateTime(row.occurred_at, lang)}</Table.Td>
                     <Table.Td>{describe(row, t)}</Table.Td>
                   </Table.Tr>
                 ))}
@@ -127,7 +128,7 @@ function Profile({ propertyId, id }: { propertyId: string; id: string }) {
               <Table.Tbody>
                 {consents.data.map((row) => (
                   <Table.Tr key={String(row.id)}>
-                    <Table.Td>{formatDate(text(row.recorded_at), lang)}</Table.Td>
+                    <Table.Td>{formatDateTime(text(row.recorded_at), lang)}</Table.Td>
                     <Table.Td>{`${text(row.channel) ?? ''} ${text(row.address) ?? ''}`}</Table.Td>
                     <Table.Td>
                       {[row.action, row.consent_type, row.purpose]
@@ -160,7 +161,7 @@ function Profile({ propertyId, id }: { propertyId: string; id: string }) {
               <Table.Tbody>
                 {messages.data.map((row) => (
                   <Table.Tr key={row.id}>
-                    <Table.Td>{formatDate(row.created_at, lang)}</Table.Td>
+                    <Table.Td>{formatDateTime(row.created_at, lang)}</Table.Td>
                     <Table.Td>{row.channel}</Table.Td>
                     <Table.Td>{row.subject ?? '–'}</Table.Td>
                     <Table.Td>

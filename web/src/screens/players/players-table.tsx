@@ -3,6 +3,7 @@ import { ScrollTable } from '../../components/scroll-table.tsx';
 import type { ReactNode } from 'react';
 import { errorText } from '../../api/errors.ts';
 import type { Player, PlayerPage } from '../../data/players.queries.ts';
+import { formatCount, formatDateTime } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { BASE, Link } from '../../router.tsx';
 
@@ -12,10 +13,6 @@ export const PAGE_SIZE = 25;
 export function playerName(player: Player): string {
   const name = [player.first_name, player.last_name].filter(Boolean).join(' ');
   return name || player.email || player.player_id || player.id.slice(0, 8);
-}
-
-export function formatDate(value: string | null, lang: string): string {
-  return value ? new Date(value).toLocaleString(lang === 'th' ? 'th-TH' : 'en-GB') : '–';
 }
 
 /**
@@ -47,7 +44,7 @@ export function PlayersTable(props: {
         {total === null
           ? t('players.total_unknown')
           : t(page.countType === 'planned' ? 'players.total_about' : 'players.total', {
-              count: total.toLocaleString(lang === 'th' ? 'th-TH' : 'en-US'),
+              count: formatCount(total, lang),
             })}
       </Text>
       {page.players.length === 0 ? (
@@ -79,7 +76,7 @@ export function PlayersTable(props: {
                     <Badge variant="outline">{t(`players.status.${player.status}`)}</Badge>
                   </Table.Td>
                   <Table.Td>{player.plays}</Table.Td>
-                  <Table.Td>{formatDate(player.last_played_at, lang)}</Table.Td>
+                  <Table.Td>{formatDateTime(player.last_played_at, lang)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -18,9 +18,16 @@ export function PlayersScreen({ org, property }: ShellContext) {
   const { t } = useI18n();
   return (
     <Stack>
-      <Title order={1} size="h2" data-testid="players-title">
-        {property ? t('players.title', { property: property.name }) : t('players.title_none')}
-      </Title>
+      <Group justify="space-between">
+        <Title order={1} size="h2" data-testid="players-title">
+          {property ? t('players.title', { property: property.name }) : t('players.title_none')}
+        </Title>
+        {property && roleAtLeast(org.role, 'Editor') && (
+          <Button component={Link} to={`${BASE}/players/import`} data-testid="players-import">
+            {t('import.open')}
+          </Button>
+        )}
+      </Group>
       {property ? (
         <Players key={property.id} property={property} editor={roleAtLeast(org.role, 'Editor')} />
       ) : (

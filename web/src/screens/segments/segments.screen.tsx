@@ -24,26 +24,15 @@ import {
 import { useI18n } from '../../i18n/i18n.tsx';
 import { BASE, Link } from '../../router.tsx';
 import type { ShellContext } from '../shell/app-shell.tsx';
-import { roleAtLeast } from '../shell/roles.ts';
+import { PropertyScreen } from '../shell/property-screen.tsx';
 
 /** The property's saved segments; Owners, Admins and Editors also create, edit and delete. */
-export function SegmentsScreen({ org, property }: ShellContext) {
+export function SegmentsScreen(ctx: ShellContext) {
   const { t } = useI18n();
   return (
-    <Stack>
-      <Title order={1} size="h2" data-testid="segments-title">
-        {t('segments.title')}
-      </Title>
-      {property ? (
-        <Segments
-          key={property.id}
-          propertyId={property.id}
-          editor={roleAtLeast(org.role, 'Editor')}
-        />
-      ) : (
-        <Text data-testid="segments-no-property">{t('players.no_property')}</Text>
-      )}
-    </Stack>
+    <PropertyScreen ctx={ctx} name="segments" title={t('segments.title')}>
+      {(scope) => <Segments propertyId={scope.propertyId} editor={scope.editor} />}
+    </PropertyScreen>
   );
 }
 

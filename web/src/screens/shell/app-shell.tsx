@@ -1,4 +1,14 @@
-import { AppShell, Burger, Button, Group, NavLink, Select, Stack, Text } from '@mantine/core';
+import {
+  AppShell,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  ScrollArea,
+  Select,
+  Stack,
+  Text,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { LanguageSwitch } from '../../components/language-switch.tsx';
@@ -68,60 +78,75 @@ export function Shell({ me, children }: { me: Me; children: (ctx: ShellContext) 
       </AppShell.Header>
 
       <AppShell.Navbar p="md" aria-label={t('shell.nav')}>
-        <Stack gap="sm">
-          {org && (
-            <>
-              <Select
-                label={t('shell.organization')}
-                data-testid="org-switcher"
-                allowDeselect={false}
-                value={String(org.id)}
-                data={me.organizations.map((o) => ({ value: String(o.id), label: o.name }))}
-                onChange={(value) => {
-                  workspace.setOrgId(Number(value));
-                  workspace.setPropertyId(null);
+        {/* The menu scrolls on its own when it is taller than the window. */}
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap="sm">
+            {org && (
+              <>
+                <Select
+                  label={t('shell.organization')}
+                  data-testid="org-switcher"
+                  allowDeselect={false}
+                  value={String(org.id)}
+                  data={me.organizations.map((o) => ({ value: String(o.id), label: o.name }))}
+                  onChange={(value) => {
+                    workspace.setOrgId(Number(value));
+                    workspace.setPropertyId(null);
+                  }}
+                />
+                <Select
+                  label={t('shell.property')}
+                  data-testid="property-switcher"
+                  allowDeselect={false}
+                  disabled={!properties.data?.length}
+                  placeholder={t('shell.no_property')}
+                  value={property?.id ?? null}
+                  data={(properties.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+                  onChange={(value) => workspace.setPropertyId(value)}
+                />
+                <Text size="sm" data-testid="role">
+                  {t('shell.role', { role: org.role })}
+                </Text>
+              </>
+            )}
+            <div>
+              <NavLink
+                href={BASE}
+                label={t('shell.home')}
+                active={path === '/'}
+                onClick={(event) => {
+                  event.preventDefault();
+                  close();
+                  navigate(BASE);
                 }}
               />
-              <Select
-                label={t('shell.property')}
-                data-testid="property-switcher"
-                allowDeselect={false}
-                disabled={!properties.data?.length}
-                placeholder={t('shell.no_property')}
-                value={property?.id ?? null}
-                data={(properties.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
-                onChange={(value) => workspace.setPropertyId(value)}
-              />
-              <Text size="sm" data-testid="role">
-                {t('shell.role', { role: org.role })}
-              </Text>
-            </>
-          )}
-          <div>
-            <NavLink
-              href={BASE}
-              label={t('shell.home')}
-              active={path === '/'}
-              onClick={(event) => {
-                event.preventDefault();
-                close();
-                navigate(BASE);
-              }}
-            />
-            <NavGroup label={t('shell.group.playeros')}>
-              <ScreenLink to="/players" label={t('players.nav')} onGo={close} />
-              <ScreenLink to="/segments" label={t('segments.nav')} onGo={close} />
-            </NavGroup>
-            <NavGroup label={t('shell.group.dailyplay')}>
-              <ScreenLink to="/games" label={t('games.nav')} onGo={close} />
-              <ScreenLink to="/streams" label={t('streams.nav')} onGo={close} />
-              <ScreenLink to="/api-keys" label={t('keys.nav')} onGo={close} />
-            </NavGroup>
-            <NavGroup label={t('shell.group.settings')}>
-              <NavLink href="/docs" label={t('shell.api_docs')} />
-            </NavGroup>
-          </div>
-        </Stack>
+              <NavGroup label={t('shell.group.playeros')}>
+                <ScreenLink to="/players" label={t('players.nav')} onGo={close} />
+                <ScreenLink to="/segments" label={t('segments.nav')} onGo={close} />
+                <ScreenLink to="/content" label={t('content.nav')} onGo={close} />
+                <ScreenLink to="/campaigns" label={t('campaigns.nav')} onGo={close} />
+                <ScreenLink to="/journeys" label={t('journeys.nav')} onGo={close} />
+                <ScreenLink to="/compliance" label={t('compliance.nav')} onGo={close} />
+              </NavGroup>
+              <NavGroup label={t('shell.group.dailyplay')}>
+                <ScreenLink to="/games" label={t('games.nav')} onGo={close} />
+                <ScreenLink to="/streams" label={t('streams.nav')} onGo={close} />
+                <ScreenLink to="/api-keys" label={t('keys.nav')} onGo={close} />
+                <ScreenLink to="/sessions" label={t('sessions.nav')} onGo={close} />
+                <ScreenLink to="/vouchers" label={t('vouchers.nav')} onGo={close} />
+                <ScreenLink to="/connections" label={t('connections.nav')} onGo={close} />
+                <ScreenLink to="/analytics" label={t('analytics.nav')} onGo={close} />
+              </NavGroup>
+              <NavGroup label={t('shell.group.settings')}>
+                <ScreenLink to="/members" label={t('members.nav')} onGo={close} />
+                <ScreenLink to="/sending-settings" label={t('sending.nav')} onGo={close} />
+                <ScreenLink to="/webhooks" label={t('webhooks.nav')} onGo={close} />
+                <ScreenLink to="/property-keys" label={t('pk.nav')} onGo={close} />
+                <NavLink href="/docs" label={t('shell.api_docs')} />
+              </NavGroup>
+            </div>
+          </Stack>
+        </AppShell.Section>
       </AppShell.Navbar>
 
       <AppShell.Main>
