@@ -9,7 +9,7 @@ import { checkScreen, logInAt, openPage, SIZES } from './dashboard-fixture.ts';
 import { useBrowserServer } from './fixture.ts';
 
 /**
- * Issue 15, DailyPlay part two: play sessions (searched with a dpk_ key), voucher sets (made by
+ * Issue 15, DailyPlay part two: play sessions (searched with the login), voucher sets (made by
  * upload and by generation, with their usage), connections and the analytics charts, walked by
  * an Owner at laptop and phone size and by a Viewer; every screen photographed and checked with
  * axe-core. The figures asserted come from plays made through the API.
@@ -77,18 +77,8 @@ describe('sessions, vouchers, connections and analytics in the dashboard', () =>
     const page = await openPage(web, 'laptop');
     await logInAt(web, page, t.owner.email, t.owner.password);
 
-    // Sessions: a key is asked for first; a wrong one is refused in words, not signed out.
+    // Sessions, with the login (no key): all three, newest first.
     await page.getByTestId('nav-sessions').click();
-    await page.getByTestId('sessions-key-form').waitFor();
-    await checkScreen(page, 'laptop', 'dp2-01-sessions-key');
-    await page.getByTestId('sessions-key').fill(`dpk_${'0'.repeat(40)}`);
-    await page.getByTestId('sessions-key-use').click();
-    await expect
-      .poll(() => page.getByTestId('sessions-error').innerText())
-      .toContain('This key was not accepted');
-    await page.getByTestId('sessions-forget-key').click();
-    await page.getByTestId('sessions-key').fill(t.key);
-    await page.getByTestId('sessions-key-use').click();
     await expect.poll(() => page.getByTestId('session-row').count()).toBe(3);
     // By reference: the played one, with its game and status.
     await page.getByTestId('sessions-reference').fill('order-1001');
@@ -292,16 +282,22 @@ describe('sessions, vouchers, connections and analytics in the dashboard', () =>
     await goTo(seen, '/analytics');
     await seen.getByTestId('chart-plays').waitFor();
     expect(await seen.getByTestId('analytics-stat-started').innerText()).toContain('1');
+    // Sessions are for Analysts and above: a Viewer is told so, and the API refuses them.
     await goTo(seen, '/sessions');
-    await seen.getByTestId('sessions-key-form').waitFor();
-    expect(await seen.getByTestId('sessions-key-form').innerText()).toContain(
-      'Ask an Owner or Admin',
+    expect(await seen.getByTestId('sessions-not-allowed').innerText()).toContain(
+      'ask an Owner or Admin',
     );
+    const refused = await web.h.inject({
+      method: 'GET',
+      url: `/api/sessions?org_id=${t.org.id}`,
+      headers: viewer.auth,
+    });
+    expect(refused.statusCode).toBe(403);
     await seen.context().close();
   }, 120_000);
 });
 
-/** Opens a dashboard path without a reload (the session key lives in the tab's memory). */
+/** Opens a dashboard path without a reload. */
 async function goTo(page: Page, path: string) {
   await page.evaluate((to) => {
     window.history.pushState(null, '', to);

@@ -256,6 +256,14 @@ describe('the dashboard, end to end', () => {
     // The play's events reach the profile, as the server's event dispatcher would take them.
     await drainEvents(web.h, orgId, eventConsumersFor(web.h.deps));
 
+    // The key's session, found by its reference.
+    await go(page, 'sessions', 'sessions-search');
+    await page.getByTestId('sessions-reference').fill('dashboard-loop');
+    await page.getByTestId('sessions-search').click();
+    await poll(() => page.getByTestId('session-row').allInnerTexts()).toEqual([
+      expect.stringMatching(/Lotus Wheel\s+dashboard-loop\s+Not played yet/i),
+    ]);
+
     // The play in analytics and on Somchai's timeline.
     await go(page, 'analytics', 'chart-plays');
     await poll(() => page.getByTestId('table-games').innerText()).toMatch(/Lotus Wheel\s+1\s+1/);
@@ -317,6 +325,7 @@ describe('the dashboard, end to end', () => {
     await absent('content', 'template-row', ['template-new', 'template-save']);
     await absent('campaigns', 'campaign-row', ['campaign-save', 'send-now']);
     await absent('analytics', 'chart-plays', []);
+    await absent('sessions', 'sessions-not-allowed', ['sessions-search']);
     await absent('journeys', 'journey-row', ['journey-create']);
     await seen.getByTestId('journey-link').click();
     await seen.getByTestId('journey-title').waitFor();

@@ -814,6 +814,16 @@ export const ROUTES: readonly RouteSpec[] = [
     // game_id and stream_id narrow the caller's own organization's plays (filters).
     tenant: ['org'],
   },
+  {
+    operationId: 'sessions.listForMember',
+    method: 'GET',
+    path: '/api/sessions',
+    area: 'dashboard',
+    auth: { kind: 'user', role: 'Analyst' },
+    request: (o) => ({ url: `/api/sessions?org_id=${o.org}` }),
+    // game_id and stream_id narrow the caller's own organization's sessions (filters).
+    tenant: ['org'],
+  },
 
   // --- DailyPlay sessions (dpk_ keys and public) ----------------------------------------------
   {

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../../http/types.ts';
-import { currentApiKey, requireApiKey } from '../auth/index.ts';
+import { currentApiKey, currentUser, requireApiKey, requireUser } from '../auth/index.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { SessionRow } from './sessions.repo.ts';
 import {
@@ -12,6 +12,8 @@ import {
   CreateSessionResponse,
   ListSessionsQuery,
   ListSessionsResponse,
+  MemberSessionsQuery,
+  MemberSessionsResponse,
   RevokeSessionBody,
   RevokeSessionResponse,
   ValidateQuery,
@@ -20,6 +22,7 @@ import {
 import {
   consumeSession,
   createSession,
+  listOrgSessions,
   listSessions,
   playUrl,
   revokeSession,
@@ -252,5 +255,34 @@ export function sessionRoutes(app: App, deps: Deps): void {
       },
     },
     listHandler,
+  );
+
+  app.get(
+    '/api/sessions',
+    {
+      onRequest: requireUser(deps),
+      schema: {
+        operationId: 'sessions.listForMember',
+        summary: "The organization's sessions, for a signed-in member",
+        description:
+          'PlayLoop addition for the dashboard: the same list as `listSessions` (newest first, the same filters and `cursor`) with a login instead of a key, for Analysts and above. A session token opens its game once, so `token` is shown to Owners and Admins (who manage the keys that mint sessions) and is null for the others.',
+        tags,
+        security: [{ bearerAuth: [] }],
+        querystring: MemberSessionsQuery,
+        response: { 200: MemberSessionsResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const { org_id: orgId, ...filters } = request.query;
+      const page = await listOrgSessions(deps, { userId: currentUser(request).id }, orgId, filters);
+      return {
+        success: true as const,
+        data: page.sessions.map((row) => ({
+          ...sessionObject(row, page.now),
+          token: page.tokens ? row.token : null,
+        })),
+        next_cursor: page.nextCursor,
+      };
+    },
   );
 }

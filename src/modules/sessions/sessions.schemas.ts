@@ -150,6 +150,25 @@ export const ListSessionsQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 });
 
+export const MemberSessionsQuery = Type.Object({
+  org_id: Id,
+  ...ListSessionsQuery.properties,
+});
+
+/** A session as a member sees it: the token only for Owners and Admins. */
+const MemberSessionObject = Type.Object({
+  ...SessionObject.properties,
+  token: Nullable(
+    Type.String({ format: 'uuid', description: 'Owners and Admins only; null for the others' }),
+  ),
+});
+
+export const MemberSessionsResponse = Type.Object({
+  success: Type.Literal(true),
+  data: Type.Array(MemberSessionObject),
+  next_cursor: Nullable(Type.Integer({ description: 'Pass as cursor for the next page' })),
+});
+
 export const ListSessionsResponse = Type.Object({
   success: Type.Literal(true),
   data: Type.Array(SessionObject),

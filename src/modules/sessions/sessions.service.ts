@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
 import type { ApiKeyContext } from '../api-keys/index.ts';
+import { requireOrgRole, roleAtLeast } from '../organizations/index.ts';
+import type { Actor } from '../users/index.ts';
 import {
   type ConsumedSession,
   consumeSession as consumeSessionRow,
@@ -154,9 +156,37 @@ export async function listSessions(
   key: ApiKeyContext,
   input: ListSessionsInput,
 ): Promise<{ sessions: SessionRow[]; nextCursor: number | null; now: Date }> {
+  return sessionsPage(deps, key.org_id, input, {
+    games: key.allowed_game_ids,
+    streams: key.allowed_stream_ids,
+  });
+}
+
+/**
+ * The organization's sessions for a signed-in member (the dashboard), Analyst and above. A
+ * session's token opens its game once, so only those who could mint one (Owners and Admins,
+ * who manage the keys) see it; the others get every other field.
+ */
+export async function listOrgSessions(
+  deps: Deps,
+  actor: Actor,
+  orgId: number,
+  input: ListSessionsInput,
+): Promise<{ sessions: SessionRow[]; nextCursor: number | null; now: Date; tokens: boolean }> {
+  const { role } = await requireOrgRole(deps, actor, orgId, 'Analyst');
+  const page = await sessionsPage(deps, orgId, input, { games: null, streams: null });
+  return { ...page, tokens: roleAtLeast(role, 'Admin') };
+}
+
+async function sessionsPage(
+  deps: Deps,
+  orgId: number,
+  input: ListSessionsInput,
+  reach: { games: number[] | null; streams: number[] | null },
+): Promise<{ sessions: SessionRow[]; nextCursor: number | null; now: Date }> {
   const limit = input.limit ?? 50;
   const now = deps.clock.now();
-  const sessions = await listSessionRows(deps.database.db, key.org_id, {
+  const sessions = await listSessionRows(deps.database.db, orgId, {
     status: input.status,
     gameId: input.game_id,
     streamId: input.stream_id,
@@ -164,8 +194,8 @@ export async function listSessions(
     beforeId: input.cursor,
     limit,
     now,
-    allowedGameIds: key.allowed_game_ids,
-    allowedStreamIds: key.allowed_stream_ids,
+    allowedGameIds: reach.games,
+    allowedStreamIds: reach.streams,
   });
   const last = sessions.at(-1);
   return { sessions, nextCursor: sessions.length === limit && last ? last.id : null, now };

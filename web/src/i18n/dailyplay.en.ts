@@ -4,20 +4,8 @@ export const dailyplayEn = {
   'sessions.heading': 'Play sessions',
   'sessions.intro':
     'Each session is a one-time link to a game or stream, made by your systems with an API key. Find one by its status, its game or the reference you gave it.',
-  'sessions.key_title': 'Open with an API key',
-  'sessions.key_why':
-    'PlayLoop lists sessions only to the API keys that make them. Paste one of this organization’s keys (dpk_…). It stays in this browser tab and is forgotten when you reload or sign out.',
-  'sessions.key_label': 'API key',
-  'sessions.key_use': 'Show sessions',
-  'sessions.key_invalid':
-    'An API key starts with dpk_ followed by 40 letters and digits (0–9, a–f).',
-  'sessions.key_make': 'No key at hand? Create one on the API keys page.',
-  'sessions.key_ask': 'No key at hand? Ask an Owner or Admin of the organization for one.',
-  'sessions.key_in_use': 'Using key {prefix}…',
-  'sessions.forget_key': 'Forget key',
-  'sessions.key_refused':
-    'This key was not accepted: it may be mistyped, revoked or expired. Paste another key.',
-  'sessions.key_other': 'Use another key',
+  'sessions.not_allowed':
+    'Sessions are for Analysts and above: ask an Owner or Admin of the organization if you need them.',
   'sessions.search': 'Search',
   'sessions.search_button': 'Search',
   'sessions.status': 'Status',
