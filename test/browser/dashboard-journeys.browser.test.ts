@@ -1,9 +1,8 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { advanceDue } from '../../src/modules/journeys/index.ts';
 import { makePropertyTenant, makeUser } from '../factories.ts';
 import { json } from '../harness.ts';
-import { checkScreen, logInAt, openPage, SIZES } from './dashboard-fixture.ts';
+import { checkScreen, logInAt, openPage, pick, SIZES } from './dashboard-fixture.ts';
 import { useBrowserServer } from './fixture.ts';
 
 /**
@@ -15,12 +14,6 @@ import { useBrowserServer } from './fixture.ts';
  */
 
 const web = useBrowserServer();
-
-/** Picks `option` in the Mantine Select with `testId`. */
-async function pick(page: Page, testId: string, option: string) {
-  await page.getByTestId(testId).click();
-  await page.getByRole('option', { name: option, exact: true }).click();
-}
 
 describe('the dashboard journeys screens', () => {
   it('builds, validates, publishes and counts a journey; a Viewer only reads it', async () => {

@@ -1,12 +1,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { eventConsumersFor } from '../../src/background.ts';
+import { seedDemo } from '../../src/db/seed.ts';
 import { deliverCampaign, planCampaign } from '../../src/modules/campaigns/index.ts';
 import { drainEvents } from '../events.ts';
 import { makeUser, unique } from '../factories.ts';
 import { json } from '../harness.ts';
 import { decodeQuotedPrintable } from '../smtp.ts';
-import { checkScreen, logInAt, openPage, pick } from './dashboard-fixture.ts';
+import { checkScreen, logInAt, openPage, pick, SIZES } from './dashboard-fixture.ts';
 import { useBrowserServer } from './fixture.ts';
 
 /**
@@ -15,7 +16,8 @@ import { useBrowserServer } from './fixture.ts';
  * shown once → players from a CSV → a segment → a campaign with a game link, sent → the link
  * opened and played → the play in analytics and on the player's timeline → a journey built
  * and published. Then a Viewer of the same organization walks the same screens and finds every
- * control the API would refuse them hidden. The screens' own files test their details.
+ * control the API would refuse them hidden. The screens' own files test their details. Last,
+ * the demo Owner's first login shows the demo data a newcomer starts from.
  */
 
 const web = useBrowserServer({ mail: true });
@@ -159,6 +161,9 @@ describe('the dashboard, end to end', () => {
     await page.getByTestId('sending-save').click();
     await page.getByTestId('sending-saved').waitFor();
     await checkScreen(page, 'laptop', 'loop-01-sending-settings');
+    await page.setViewportSize(SIZES.phone.viewport);
+    await checkScreen(page, 'phone', 'loop-01-sending-settings');
+    await page.setViewportSize(SIZES.laptop.viewport);
 
     // Players from a CSV file.
     await go(page, 'players', 'players-import');
@@ -344,4 +349,21 @@ describe('the dashboard, end to end', () => {
     await checkScreen(seen, 'laptop', 'loop-06-viewer-journey');
     await seen.context().close();
   }, 240_000);
+
+  it('shows a newcomer the demo data on the demo Owner’s first login', async () => {
+    const demo = await seedDemo(web.h.deps);
+    expect(demo).toBeDefined();
+    const page = await openPage(web, 'laptop');
+    await logInAt(web, page, demo!.email, demo!.password);
+    await poll(() => page.getByTestId('games-count').innerText()).not.toBe('0');
+    await poll(() => page.getByTestId('players-count').innerText()).toBe(String(demo!.players));
+    await go(page, 'campaigns', 'campaign-row');
+    expect(await page.getByTestId('campaign-row').innerText()).toContain(
+      'Demo: free spin for Gold and Platinum',
+    );
+    await go(page, 'journeys', 'journey-row');
+    expect(await page.getByTestId('journey-row').innerText()).toMatch(/Demo: after the spin/);
+    await checkScreen(page, 'laptop', 'loop-00-demo-journeys');
+    await page.context().close();
+  }, 60_000);
 });
