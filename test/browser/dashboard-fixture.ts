@@ -37,8 +37,10 @@ export async function openPage(web: BrowserServer, size: Size): Promise<Page> {
  */
 export async function checkScreen(page: Page, size: Size, name: string): Promise<void> {
   mkdirSync(DASHBOARD_SHOTS, { recursive: true });
-  // The pointer leaves what it last clicked, so the picture shows the screen at rest.
+  // The pointer leaves what it last clicked, and the page is back at its top: the picture
+  // shows the screen at rest (a scrolled full-page shot draws the fixed header mid-page).
   await page.mouse.move(1, 1);
+  await page.evaluate(() => window.scrollTo(0, 0));
   // Mantine's transitions (menus, alerts) settle before the picture and the audit.
   await page.waitForTimeout(250);
   await page.screenshot({
