@@ -23,6 +23,7 @@ export interface PlayView {
     name?: string;
     code?: string | null;
   };
+  played?: { plays: number; allowed: number };
 }
 
 /** The view a play page renders into its `play-view` JSON script; throws when there is none. */

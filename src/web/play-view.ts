@@ -100,4 +100,9 @@ export interface PlayView {
         timezone: string;
       }
     | undefined;
+  /**
+   * finished: the player used every play the stream allows them (`max_plays_per_player`, else
+   * one per game); absent when the stream itself ended.
+   */
+  played?: { plays: number; allowed: number } | undefined;
 }

@@ -155,6 +155,32 @@ describe('renderPlayPage', () => {
     expect(fallback).toContain('Thanks for playing!');
   });
 
+  it('tells a player who used their plays so, not that the campaign ended', () => {
+    const stream = {
+      name: 'Songkran',
+      completion_message: null,
+      start_at: null,
+      end_at: null,
+      timezone: 'UTC',
+    };
+    const played = { plays: 3, allowed: 3 };
+    // The screen itself, not the strings the page embeds for its script.
+    const screen = (html: string) =>
+      /<section[^>]*data-testid="finished"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    const en = screen(renderPlayPage({ lang: 'en', screen: 'finished', stream, played }));
+    expect(en).toContain('data-finished="played-all"');
+    expect(en).toContain('You have played all your turns');
+    expect(en).toContain('You played 3 of 3. The campaign goes on for others.');
+    expect(en).not.toContain('This campaign has ended');
+    const th = screen(renderPlayPage({ lang: 'th', screen: 'finished', stream, played }));
+    expect(th).toContain('คุณใช้สิทธิ์เล่นครบแล้ว');
+    expect(th).toContain('คุณเล่นไปแล้ว 3 จาก 3 ครั้ง');
+    const ended = screen(renderPlayPage({ lang: 'en', screen: 'finished', stream }));
+    expect(ended).toContain('data-finished="ended"');
+    expect(ended).toContain('This campaign has ended');
+    expect(ended).not.toContain('You have played all your turns');
+  });
+
   it('embeds the strings of the page language', () => {
     const html = renderPlayPage({ ...startView, lang: 'th' });
     expect(html).toContain('<html lang="th">');

@@ -252,14 +252,23 @@ function countdownScreen(view: PlayView, t: Strings, now: Date): string {
   );
 }
 
+/**
+ * The end: of the stream (its schedule ended), or of this player's plays while the stream goes
+ * on for others, which says how many they played rather than that the campaign ended.
+ */
 function finishedScreen(view: PlayView, t: Strings): string {
   const message = view.stream?.completion_message;
+  const { played } = view;
   return (
-    `<section class="screen screen-finished" data-testid="finished">` +
+    `<section class="screen screen-finished" data-testid="finished"` +
+    ` data-finished="${played ? 'played-all' : 'ended'}">` +
     `<div class="badge badge-done" aria-hidden="true"></div>` +
     (view.stream ? `<p class="eyebrow">${escapeHtml(view.stream.name)}</p>` : '') +
-    `<h1 class="title">${escapeHtml(t['finished.title'])}</h1>` +
-    `${p('lead', message ?? t['finished.body'])}</section>`
+    `<h1 class="title">${escapeHtml(played ? t['finished.played.title'] : t['finished.title'])}</h1>` +
+    (played
+      ? p('lead', fmt(t['finished.played.count'], { plays: played.plays, allowed: played.allowed }))
+      : '') +
+    `${p(played ? 'muted' : 'lead', message ?? t['finished.body'])}</section>`
   );
 }
 

@@ -227,7 +227,9 @@ export function publicStreamPage(
         return { ...resumeView(play, game, start), stream: streamInfo(stream) };
       }
       if (plays.length >= playsAllowed(stream)) {
-        return { screen: 'finished', stream: streamInfo(stream) };
+        // The stream goes on for others: this player's own plays are what ended.
+        const played = { plays: plays.length, allowed: playsAllowed(stream) };
+        return { screen: 'finished', stream: streamInfo(stream), played };
       }
     }
     return { screen: 'start', start, stream: streamInfo(stream) };

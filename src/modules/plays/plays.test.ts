@@ -338,7 +338,12 @@ describe('streams', () => {
       await complete(two.play.id, { duration_ms: 500 }, player),
     );
     expect(last.data.next_url).toBeNull();
-    expect(viewOf(await page(url, player)).screen).toBe('finished');
+    // The player's own plays ended, not the stream: it says how many they played.
+    expect(viewOf(await page(url, player))).toMatchObject({
+      screen: 'finished',
+      played: { plays: 2, allowed: 2 },
+    });
+    expect(viewOf(await page(url, randomUUID())).screen).toBe('start');
     const utm = await h.deps.database.db
       .selectFrom('plays')
       .select('utm')
@@ -366,7 +371,9 @@ describe('streams', () => {
     });
     expect(viewOf(await page(url, randomUUID())).screen).toBe('countdown');
     h.clock.advance(7_200_001);
-    expect(viewOf(await page(url, randomUUID())).screen).toBe('finished');
+    const ended = viewOf(await page(url, randomUUID()));
+    expect(ended.screen).toBe('finished');
+    expect(ended.played).toBeUndefined();
   });
 
   it('grants one play of the current game with a stream token', async () => {
