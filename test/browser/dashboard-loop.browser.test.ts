@@ -292,6 +292,7 @@ describe('the dashboard, end to end', () => {
     await pick(page, 'start-node', 'wait_1 (Wait)');
     await page.getByTestId('journey-publish').click();
     await poll(() => page.getByTestId('journey-status').textContent()).toBe('Live');
+    expect(await page.getByTestId('journey-saved').count()).toBe(0);
     const [journey] = await list<{ id: string; name: string; status: string }>(
       auth,
       '/api/journeys',

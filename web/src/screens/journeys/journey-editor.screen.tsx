@@ -118,6 +118,8 @@ function Editor(props: { journey: Journey; propertyId: string; editor: boolean }
         setBaseline(JSON.stringify(draft));
       }
       await action.mutateAsync(what);
+      // Published: "the draft is saved, publish it" would now be stale.
+      if (what === 'publish') save.reset();
       setArchiving(false);
     } catch {
       // The mutation keeps its error; problemOf() puts it in words above the graph.
