@@ -27,6 +27,7 @@ import {
 } from '../../data/campaigns.queries.ts';
 import { useTemplates } from '../../data/content.queries.ts';
 import { useSegments } from '../../data/segments.queries.ts';
+import { formatDateTime } from '../../i18n/format.ts';
 import { isMessageKey, useI18n } from '../../i18n/i18n.tsx';
 import { BASE, Link, navigate } from '../../router.tsx';
 import { AreaError } from '../content/area-error.tsx';
@@ -166,10 +167,6 @@ function Summary({ propertyId, campaign: c }: { propertyId: string; campaign: Ca
       : c.audience.type === 'all'
         ? t('campaigns.audience_all')
         : t('campaigns.audience_players', { count: c.audience.player_ids.length });
-  const date = new Intl.DateTimeFormat(lang === 'th' ? 'th-TH' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
   return (
     <Paper withBorder p="md" radius="md" component="section">
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs" data-testid="campaign-summary">
@@ -188,12 +185,12 @@ function Summary({ propertyId, campaign: c }: { propertyId: string; campaign: Ca
         </Text>
         {c.send_at && (
           <Text size="sm" data-testid="campaign-send-at">
-            <b>{t('campaigns.scheduled_for')}:</b> {date.format(new Date(c.send_at))}
+            <b>{t('campaigns.scheduled_for')}:</b> {formatDateTime(c.send_at, lang)}
           </Text>
         )}
         {c.finished_at && (
           <Text size="sm">
-            <b>{t('campaigns.finished_at')}:</b> {date.format(new Date(c.finished_at))}
+            <b>{t('campaigns.finished_at')}:</b> {formatDateTime(c.finished_at, lang)}
           </Text>
         )}
       </SimpleGrid>

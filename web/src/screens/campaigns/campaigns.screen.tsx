@@ -2,6 +2,7 @@ import { Badge, Paper, Stack, Table, Text } from '@mantine/core';
 import { errorText } from '../../api/errors.ts';
 import { ScrollTable } from '../../components/scroll-table.tsx';
 import { type CampaignStatus, useCampaigns } from '../../data/campaigns.queries.ts';
+import { formatDateTime } from '../../i18n/format.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { BASE, Link, navigate } from '../../router.tsx';
 import type { ShellContext } from '../shell/app-shell.tsx';
@@ -30,10 +31,6 @@ export function CampaignsScreen(ctx: ShellContext) {
 function Campaigns(props: { orgId: number; propertyId: string; editor: boolean }) {
   const { t, lang } = useI18n();
   const campaigns = useCampaigns(props.propertyId);
-  const date = new Intl.DateTimeFormat(lang === 'th' ? 'th-TH' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
   return (
     <>
       <Paper withBorder p="md" radius="md" component="section">
@@ -80,7 +77,7 @@ function Campaigns(props: { orgId: number; propertyId: string; editor: boolean }
                       </Table.Td>
                       <Table.Td>{c.status === 'draft' ? '—' : c.counts.sent}</Table.Td>
                       <Table.Td>
-                        {date.format(new Date(c.finished_at ?? c.send_at ?? c.created_at))}
+                        {formatDateTime(c.finished_at ?? c.send_at ?? c.created_at, lang)}
                       </Table.Td>
                     </Table.Tr>
                   ))}
