@@ -8,7 +8,12 @@ export default defineConfig({
       // The dashboard's walks (screenshots, axe) run once, on the embedded database: the app
       // only calls the API, and every endpoint it calls is tested on both databases by the
       // files beside the routes. On PostgreSQL they cost ~95 s of CI's 30 minutes.
-      ...(process.env.TEST_DATABASE_URL ? ['test/browser/dashboard*.browser.test.ts'] : []),
+      // The play pages' walks per template, size and language (issue 16) likewise: the play
+      // API under them is tested on both databases (src/modules/plays), and play.browser and
+      // loop.browser still play through the browser on PostgreSQL.
+      ...(process.env.TEST_DATABASE_URL
+        ? ['test/browser/dashboard*.browser.test.ts', 'test/browser/play-*.browser.test.ts']
+        : []),
     ],
     // The dashboard's build (web/dist), which the /app routes and browser tests serve.
     globalSetup: ['test/web-build.ts'],

@@ -34,6 +34,8 @@ export const CAMPAIGN_PLAYERS = envInt('BENCH_CAMPAIGN_PLAYERS', 1_000_000, 1000
 export const CAMPAIGN_MESSAGES = envInt('BENCH_CAMPAIGN_MESSAGES', 20_000, 100, 1_000_000);
 /** BENCH_DASHBOARD=0 leaves the dashboard first-load row out (about 15 s). */
 export const DASHBOARD = envInt('BENCH_DASHBOARD', 1, 0, 1) === 1;
+/** BENCH_PLAY_PAGES=0 leaves the game page first-load row out (about 20 s). */
+export const PLAY_PAGES = envInt('BENCH_PLAY_PAGES', 1, 0, 1) === 1;
 /** BENCH_JOURNEYS=0 leaves the journey row (PostgreSQL) out. */
 export const JOURNEYS = envInt('BENCH_JOURNEYS', 1, 0, 1) === 1;
 /** Players walked through the journey (six steps each), and as many by the ceiling. */
@@ -52,6 +54,7 @@ export const TIMEOUT_SECONDS = envInt(
       : 0) +
     (WEBHOOKS ? 900 : 0) +
     (DASHBOARD ? 120 : 0) +
+    (PLAY_PAGES ? 120 : 0) +
     (COMPLIANCE ? 600 : 0) +
     // Per million campaign players: seeding, planning (840/s measured, 450/s under heavy load
     // on the 2-core machine) and the ceiling; delivery at 20 mails/s, far below what was measured.

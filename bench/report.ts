@@ -9,6 +9,7 @@ import type { ComplianceBench } from './compliance-bench.ts';
 import type { CampaignsBench } from './campaigns-bench.ts';
 import type { JourneysBench } from './journeys-bench.ts';
 import type { DashboardBench } from './dashboard-bench.ts';
+import type { PlayPageBench } from './play-page-bench.ts';
 
 export type Ceiling =
   | { kind: 'pgbench'; perSec: number; avgMs: number; p95Ms: number; result: PgbenchResult }
@@ -59,6 +60,7 @@ export interface Report {
   targets: TargetReport[];
   /** Issue 15's dashboard first load (a server of its own). */
   dashboard?: DashboardBench;
+  playPages?: PlayPageBench;
   failures: string[];
 }
 

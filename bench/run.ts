@@ -22,6 +22,7 @@ import {
   CAMPAIGNS,
   JOURNEYS,
   DASHBOARD,
+  PLAY_PAGES,
 } from './options.ts';
 import { pgbenchScripts, runPgbench } from './pgbench.ts';
 import {
@@ -49,6 +50,7 @@ import { benchCompliancePostgres, formatCompliance } from './compliance-bench.ts
 import { benchCampaignsPostgres, type CampaignsBench, formatCampaigns } from './campaigns-bench.ts';
 import { benchJourneysPostgres, formatJourneys, type JourneysBench } from './journeys-bench.ts';
 import { benchDashboard, formatDashboard } from './dashboard-bench.ts';
+import { benchPlayPages, formatPlayPages, playPagesWithin } from './play-page-bench.ts';
 
 const BENCH_DATABASE = 'playloop_bench';
 
@@ -272,6 +274,14 @@ async function main(): Promise<number> {
         failures.push(`dashboard: ${jsTransferred} bytes of JavaScript, budget ${budget}`);
       }
     }
+    if (PLAY_PAGES) {
+      report.playPages = await benchPlayPages();
+      if (!playPagesWithin(report.playPages)) {
+        failures.push(
+          `play pages: a game page's first load is over ${report.playPages.budget} bytes`,
+        );
+      }
+    }
   } catch (error) {
     failures.push(`aborted: ${(error as Error).stack ?? String(error)}`);
   }
@@ -286,6 +296,7 @@ async function main(): Promise<number> {
     if (target.journeys) out.push(formatJourneys(target.journeys), '');
   }
   if (report.dashboard) out.push(formatDashboard(report.dashboard), '');
+  if (report.playPages) out.push(formatPlayPages(report.playPages), '');
   out.push(
     `${CONNECTIONS} connections, ${SECONDS} s per run, ${SEEDED_SESSIONS} seeded sessions, ` +
       `${PLAYERS} seeded players, ${report.cpus} CPUs, Node ${report.node}`,

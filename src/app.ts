@@ -8,12 +8,14 @@ import { actionConstraint, rejectUnknownActions } from './http/action-constraint
 import { clientErrorHandler, ErrorEnvelope, errorHandler, sendError } from './http/errors.ts';
 import { DatabaseOutageLog } from './db/outage.ts';
 import { healthRoutes } from './http/health.ts';
+import { metricsRoutes } from './modules/metrics/index.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import type { App } from './http/types.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { accountRoutes } from './modules/accounts/index.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
+import { brandingRoutes } from './modules/branding/index.ts';
 import { apiKeyRoutes } from './modules/api-keys/index.ts';
 import { recordApiKeyUse } from './modules/auth/index.ts';
 import {
@@ -123,6 +125,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
   await registerOpenApi(app, API_VERSION, { webhooks: eventWebhooks() });
 
+  // First: its onResponse hook counts the requests of every route.
+  metricsRoutes(app, deps);
   healthRoutes(app, deps);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
@@ -131,6 +135,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   organizationRoutes(app, deps);
   memberRoutes(app, deps);
   invitationRoutes(app, deps);
+  brandingRoutes(app, deps);
   apiKeyRoutes(app, deps);
   voucherRoutes(app, deps);
   prizeRoutes(app, deps);

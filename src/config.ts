@@ -129,6 +129,13 @@ export interface Config {
   readonly webhookTimeoutMs: number;
   /** How long the previous signing secret keeps signing after a rotation, in hours. */
   readonly webhookRotationOverlapHours: number;
+  /**
+   * Bearer token `/metrics` asks for (METRICS_TOKEN). Unset: `/metrics` is open, and must then
+   * not be reachable from outside (docs/deploy.md).
+   */
+  readonly metricsToken: string | undefined;
+  /** Port a worker process (`npm run worker`) serves `/metrics` on (METRICS_PORT); unset: none. */
+  readonly metricsPort: number | undefined;
 }
 
 /** Throttles of invitation mails (re-sends count); see README "Configuration". */
@@ -356,5 +363,10 @@ export function loadConfig(env: Env = process.env): Config {
     webhooksAllowPrivateNetworks: bool(env, 'WEBHOOKS_ALLOW_PRIVATE_NETWORKS', false),
     webhookTimeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 60_000),
     webhookRotationOverlapHours: int(env, 'WEBHOOK_ROTATION_OVERLAP_HOURS', 24, 0, 24 * 30),
+    metricsToken: optional(env, 'METRICS_TOKEN'),
+    metricsPort:
+      optional(env, 'METRICS_PORT') === undefined
+        ? undefined
+        : int(env, 'METRICS_PORT', 0, 1, 65535),
   };
 }

@@ -16,6 +16,7 @@ import { PropertyKeyCache } from './modules/property-keys/property-keys.cache.ts
 import { PropertyKeyUsageRecorder } from './modules/property-keys/property-keys.usage.ts';
 import { createOidcVerifier, type OidcVerifier } from './modules/users/users.oidc.ts';
 import { createWebhookSender, type WebhookSender } from './modules/webhooks/index.ts';
+import { addScrapeSources, Metrics } from './modules/metrics/index.ts';
 
 /** Everything a service needs, built once per process (the composition root). */
 export interface Deps {
@@ -37,6 +38,8 @@ export interface Deps {
   readonly secrets: SecretBox;
   /** Outbound HTTP of webhooks and connections (SSRF guard, timeout, no redirects). */
   readonly webhookSender: WebhookSender;
+  /** This app instance's Prometheus metrics (src/modules/metrics): services count into it. */
+  readonly metrics: Metrics;
 }
 
 export const LOG_REDACT_PATHS = [
@@ -151,7 +154,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const propertyKeyCache = new PropertyKeyCache(database, clock, config.apiKeyCacheTtlMs);
   const propertyKeyUsage = new PropertyKeyUsageRecorder(database, clock, logger);
   const mailer = overrides.mailer ?? createMailer(config, logger);
+  const metrics = new Metrics();
   const jobs = createJobs({
+    onJobRun: (run) => metrics.jobDone(run.queue, run.waitSeconds, run.runSeconds, run.outcome),
     database,
     databaseUrl: database.kind === 'postgres' ? config.databaseUrl : undefined,
     logger,
@@ -168,7 +173,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       allowPrivateNetworks: config.webhooksAllowPrivateNetworks,
       timeoutMs: config.webhookTimeoutMs,
     });
-  return {
+  const deps: Deps = {
     config,
     database,
     redis,
@@ -184,7 +189,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     jobs,
     secrets,
     webhookSender,
+    metrics,
   };
+  addScrapeSources(metrics, deps);
+  return deps;
 }
 
 /**

@@ -4,6 +4,7 @@ import { FolderInUseError } from './db/folder-lock.ts';
 import { migrate } from './db/migrate.ts';
 import { closeDeps, createDeps } from './deps.ts';
 import type { QueueSpec } from './jobs/queues.ts';
+import { serveWorkerMetrics } from './modules/metrics/index.ts';
 
 /**
  * A process that runs the background workers (job handlers and the events dispatcher) and no
@@ -38,14 +39,20 @@ export async function runWorker(
 async function run(options: BackgroundOptions & { readonly queues?: readonly QueueSpec[] }) {
   // Whatever WORKERS says: running workers is this command's whole job.
   const config = { ...loadConfig(), workers: true };
-  // No Redis: it only holds the HTTP rate limits, and a worker must not wait for it to start.
-  const deps = await createDeps(
-    { ...config, redisUrl: undefined },
-    { role: 'worker', ...(options.queues ? { queues: options.queues } : {}) },
-  );
+  // With REDIS_URL the worker shares the fleet's limits: campaign sending paces itself through
+  // the limiter (SEND_RATE_*), a per-second allowance for all processes together, not each.
+  const deps = await createDeps(config, {
+    role: 'worker',
+    ...(options.queues ? { queues: options.queues } : {}),
+  });
   const applied = await migrate(deps.database);
   if (applied.length > 0) deps.logger.info({ applied }, 'migrations applied');
   const background = await startBackground(deps, options);
+  // Job wait and run times are measured where jobs run: a worker serves them on METRICS_PORT.
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : await serveWorkerMetrics(deps, config.metricsPort, config.host);
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -54,6 +61,7 @@ async function run(options: BackgroundOptions & { readonly queues?: readonly Que
     deps.logger.info({ signal, graceMs: config.shutdownGraceMs }, 'worker stopping');
     const force = setTimeout(() => process.exit(1), config.shutdownGraceMs + 10_000);
     force.unref();
+    metricsServer?.close();
     void background
       .stop()
       .then(() => closeDeps(deps))

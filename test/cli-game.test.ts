@@ -157,7 +157,7 @@ describe('cli game create', () => {
     const result = await cli('game create --org 1 --title T --template pinball');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      'error: --template must be one of spin-wheel, memory-match, quick-tap, got "pinball"',
+      'error: --template must be one of spin-wheel, memory-match, quick-tap, scratch-card, grid-box-reveal, got "pinball"',
     );
     expect(result.stdout).toBe('');
   });

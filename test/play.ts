@@ -24,6 +24,12 @@ export interface PlayView {
     code?: string | null;
   };
   played?: { plays: number; allowed: number };
+  stream?: {
+    name: string;
+    games?: { title: string; template: string; state: string; score?: number; prize?: string }[];
+    progress?: { plays: number; allowed: number; score: number };
+  };
+  next_game?: { title: string };
 }
 
 /** The view a play page renders into its `play-view` JSON script; throws when there is none. */

@@ -46,6 +46,8 @@ export interface GamesTable {
   status: Generated<string>;
   config: ColumnType<Record<string, unknown>, string | undefined, string>;
   prize_enabled: Generated<boolean>;
+  /** Texts per page language (migration 20261209100000_translations). */
+  translations: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -185,6 +187,8 @@ export interface PrizeSlotsTable {
   voucher_set_id: number | null;
   voucher_code: string | null;
   external_url: string | null;
+  /** Name and description per page language (migration 20261209100000_translations). */
+  translations: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: CreatedAt;
 }
 
@@ -777,8 +781,41 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+/** An image an organization uploaded for its branding (org_assets). */
+export interface OrgAssetsTable {
+  org_id: number;
+  id: Generated<string>;
+  content_type: 'image/png' | 'image/jpeg' | 'image/webp';
+  bytes: Buffer;
+  byte_size: number;
+  width: number;
+  height: number;
+  sha256: string;
+  created_at: CreatedAt;
+}
+
+/** An organization's play-page branding; no row means the defaults. */
+export interface OrgBrandingTable {
+  org_id: number;
+  display_name: string | null;
+  logo_asset: string | null;
+  background_type: Generated<'color' | 'gradient' | 'image'>;
+  gradient_from: string | null;
+  gradient_to: string | null;
+  gradient_angle: number | null;
+  background_asset: string | null;
+  font: Generated<string>;
+  primary_color: string | null;
+  secondary_color: string | null;
+  background_color: string | null;
+  powered_by: Generated<boolean>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DB {
   organizations: OrganizationsTable;
+  org_assets: OrgAssetsTable;
+  org_branding: OrgBrandingTable;
   users: UsersTable;
   memberships: MembershipsTable;
   user_sessions: UserSessionsTable;

@@ -99,6 +99,11 @@ export async function registerOpenApi(
         { name: 'Organizations', description: 'Creating organizations (the creator is Owner)' },
         { name: 'Members', description: "An organization's members and their roles" },
         { name: 'Invitations', description: 'Inviting people into an organization by email' },
+        {
+          name: 'Branding',
+          description:
+            "An organization's play-page branding (name, logo, background, font, colours) and its uploaded images",
+        },
         { name: 'Vouchers', description: 'Voucher sets and their codes' },
         { name: 'Prizes', description: "A game's prize slots (the draw behind lucky-draw games)" },
         {

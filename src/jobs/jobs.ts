@@ -1,5 +1,5 @@
 import { CompiledQuery, type Transaction } from 'kysely';
-import { type Db, PgBoss } from 'pg-boss';
+import { type Db, type JobWithMetadata, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database } from '../db/connect.ts';
 import type { DB } from '../db/schema.ts';
@@ -59,12 +59,36 @@ export interface StopOptions {
   readonly timeoutMs?: number;
 }
 
+/** Jobs of one queue by state, as counted at one moment (metrics). */
+export interface QueueDepth {
+  readonly queue: string;
+  /** Ready to run now (created or retrying, start time come). */
+  readonly waiting: number;
+  /** Created or retrying with a start time still ahead. */
+  readonly deferred: number;
+  readonly active: number;
+}
+
+/** One finished run of a job in this process (metrics: src/modules/metrics). */
+export interface JobRun {
+  readonly queue: string;
+  /** From when the job could start (created, or its start-after time) to a worker taking it. */
+  readonly waitSeconds: number;
+  readonly runSeconds: number;
+  readonly outcome: 'completed' | 'failed';
+}
+
+/** Counts stop here: a depth past it reads as this number (bounded work per scrape). */
+export const QUEUE_DEPTH_CAP = 100_000;
+
 export interface Jobs {
   /** Installs or upgrades pg-boss's schema and creates the queues; needed before `send`. */
   start(): Promise<void>;
   send(name: string, data: object, options?: SendOptions): Promise<string | null>;
   /** Which of these job ids of the queue still wait to run (not yet taken by a worker). */
   waiting(name: string, ids: readonly string[]): Promise<Set<string>>;
+  /** Jobs waiting, deferred and active in each of the queues (each count capped at QUEUE_DEPTH_CAP). */
+  depth(): Promise<QueueDepth[]>;
   /** Runs `handler` for each job of the queue in this process; a throw fails the run (retried). */
   work<T>(name: string, handler: JobHandler<T>, options?: WorkOptions): Promise<void>;
   /** Stops taking jobs, then waits for running ones (see StopOptions). Safe to call twice. */
@@ -81,11 +105,18 @@ export interface JobsOptions {
   readonly queues?: readonly QueueSpec[];
   /** pg-boss's schema (default `pgboss`). */
   readonly schema?: string;
+  /** Told of each job run in this process, once it ends. */
+  readonly onJobRun?: (run: JobRun) => void;
 }
 
 /** pg-boss's view of a result: node-postgres answers text of several statements with a list. */
 function flatten(result: { rows: unknown[] } | { rows: unknown[] }[]): { rows: unknown[] } {
   return Array.isArray(result) ? { rows: result.flatMap((each) => each.rows ?? []) } : result;
+}
+
+/** A timestamp pg-boss read (a Date from node-postgres; the PGlite adapter's rows may hold text). */
+function time(value: Date | string): number {
+  return new Date(value).getTime();
 }
 
 /** The application's pool as pg-boss's database (PGlite). */
@@ -194,6 +225,30 @@ export function createJobs(options: JobsOptions): Jobs {
       ) as { rows: { id: string }[] };
       return new Set(rows.map((row) => row.id));
     },
+    async depth() {
+      const names = [...queues.keys()];
+      // One statement, each count stopped at the cap: a backlog of millions costs no more than
+      // QUEUE_DEPTH_CAP index entries per queue and state (pg-boss indexes (name, …) by state).
+      const count = (where: string) =>
+        `(SELECT count(*) FROM (SELECT 1 FROM ${schemaName}.job j
+           WHERE j.name = q.name AND ${where} LIMIT ${QUEUE_DEPTH_CAP}) c)::int`;
+      const { rows } = flatten(
+        await database.query(
+          `SELECT q.name,
+                  ${count(`j.state IN ('created', 'retry') AND j.start_after <= now()`)} AS waiting,
+                  ${count(`j.state IN ('created', 'retry') AND j.start_after > now()`)} AS deferred,
+                  ${count(`j.state = 'active'`)} AS active
+             FROM unnest($1::text[]) AS q(name)`,
+          [names],
+        ),
+      ) as { rows: { name: string; waiting: number; deferred: number; active: number }[] };
+      return rows.map((row) => ({
+        queue: row.name,
+        waiting: Number(row.waiting),
+        deferred: Number(row.deferred),
+        active: Number(row.active),
+      }));
+    },
     async work<T>(name: string, handler: JobHandler<T>, workOptions: WorkOptions = {}) {
       const spec = queue(name);
       if (state !== 'started') throw new Error(`jobs not started: cannot work on "${name}"`);
@@ -209,9 +264,24 @@ export function createJobs(options: JobsOptions): Jobs {
           // Without it a worker takes one job per poll (a second) even with a backlog waiting:
           // fetch again at once while the last fetch found a job and more than one is ready.
           burstWhenReadyExceeds: 1,
+          // createdOn, startAfter and startedOn: the job's wait, for the metrics.
+          includeMetadata: true,
         },
         async ([job]) => {
           if (!job) return;
+          // includeMetadata above: pg-boss's types only see it when `work` infers its options.
+          const meta = job as JobWithMetadata<T>;
+          const began = performance.now();
+          const done = (outcome: JobRun['outcome']) =>
+            options.onJobRun?.({
+              queue: name,
+              // Both times are the database's clock: no skew between processes.
+              waitSeconds:
+                (time(meta.startedOn) - Math.max(time(meta.createdOn), time(meta.startAfter))) /
+                1000,
+              runSeconds: (performance.now() - began) / 1000,
+              outcome,
+            });
           try {
             await handler({
               id: job.id,
@@ -220,7 +290,9 @@ export function createJobs(options: JobsOptions): Jobs {
               retryCount: job.retryCount,
               signal: job.signal,
             });
+            done('completed');
           } catch (error) {
+            done('failed');
             logger.warn(
               { err: error, queue: name, job: job.id, retryCount: job.retryCount },
               'job failed; it is retried while its queue allows',

@@ -11,5 +11,8 @@ export type {
   PlayView,
   PrizeView,
   StartRequest,
+  StreamGameView,
   TemplateConfig,
 } from './play-view.ts';
+export { localizeGame, localizePrize, localizeTitle, localizeView } from './localize.ts';
+export type { GameTexts, LangTexts, SlotTexts } from './play-view.ts';

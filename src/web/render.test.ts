@@ -102,15 +102,16 @@ describe('renderPlayPage', () => {
     expect(html).toMatch(/data-testid="start-button" data-resume="true" disabled>Continue</);
   });
 
-  it('shows a completed play with its score and wheel segment', () => {
+  it('shows a completed wheel play that won nothing with its segment and no score', () => {
     const html = renderPlayPage({
       ...startView,
       screen: 'result',
       play: { id: 3, status: 'completed', score: 0, result: { segment_index: 1 } },
     });
-    expect(html).toContain('data-testid="result-screen"');
-    expect(html).toContain('data-testid="score" data-score="0">0<');
+    expect(html).toContain('data-testid="result-screen" data-outcome="no-prize"');
     expect(html).toContain('data-testid="segment-result">B<');
+    // A lucky draw's score means nothing (src/web/render-result.test.ts has the rest).
+    expect(html).not.toContain('data-testid="score"');
   });
 
   it('counts down to the stream start from the given instant', () => {

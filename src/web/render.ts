@@ -1,5 +1,9 @@
+import { heroArt } from './render-games.ts';
+import { brandCss, brandHex, brandTopbar, poweredByLine } from './brand.ts';
 import { type ErrorKind, fmt, type Strings, stringsFor } from './i18n.ts';
-import type { GameView, PlayView, PrizeView } from './play-view.ts';
+import type { GameView, PlayView } from './play-view.ts';
+import { resultScreen } from './render-result.ts';
+import { errorBadge, finishedScreen, streamStartScreen } from './render-stream.ts';
 
 export type {
   GameTemplate,
@@ -70,10 +74,14 @@ function textOn(hex: string): string {
   return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#1f1933' : '#ffffff';
 }
 
-function themeCss(game: GameView | undefined): string {
-  const primary = color(game, 'primary_color', DEFAULT_COLORS.primary);
-  const secondary = color(game, 'secondary_color', DEFAULT_COLORS.secondary);
-  const background = color(game, 'background_color', DEFAULT_COLORS.background);
+/** The brand's colours (the game's own already merged in) win over the template's defaults. */
+function themeCss(game: GameView | undefined, brand?: PlayView['brand']): string {
+  const c = brand?.colors;
+  const primary = brandHex(c?.primary) ?? color(game, 'primary_color', DEFAULT_COLORS.primary);
+  const secondary =
+    brandHex(c?.secondary) ?? color(game, 'secondary_color', DEFAULT_COLORS.secondary);
+  const background =
+    brandHex(c?.background) ?? color(game, 'background_color', DEFAULT_COLORS.background);
   return (
     `:root{--primary:${primary};--on-primary:${textOn(primary)};` +
     `--secondary:${secondary};--on-secondary:${textOn(secondary)};` +
@@ -84,7 +92,8 @@ function themeCss(game: GameView | undefined): string {
 export function instructions(game: GameView, t: Strings): string {
   const seconds = configNumber(game, 'duration_s', game.template === 'memory-match' ? 60 : 10);
   const pairs = configNumber(game, 'pairs', 6);
-  return fmt(t[`instructions.${game.template}`], { pairs, seconds });
+  const boxes = configNumber(game, 'boxes', 9);
+  return fmt(t[`instructions.${game.template}`], { pairs, seconds, boxes });
 }
 
 function p(className: string, text: string | null | undefined): string {
@@ -94,6 +103,7 @@ function p(className: string, text: string | null | undefined): string {
 function startScreen(view: PlayView, t: Strings): string {
   const { game } = view;
   const resume = view.screen === 'resume';
+  if (!game && !resume && view.stream?.games) return streamStartScreen(view, t);
   const heading = resume
     ? t['resume.title']
     : (game?.title ?? view.stream?.name ?? t['start.ready']);
@@ -111,88 +121,17 @@ function startScreen(view: PlayView, t: Strings): string {
   return (
     `<section class="screen screen-start" data-testid="${resume ? 'resume-screen' : 'start-screen'}">` +
     `<div class="hero hero-${game?.template ?? 'none'}" aria-hidden="true">` +
-    (game?.template === 'memory-match' ? '<span></span><span></span><span></span>' : '') +
+    heroArt(game) +
     `</div>` +
     (resume && game ? `<p class="eyebrow">${escapeHtml(game.title)}</p>` : '') +
     `<h1 class="title">${escapeHtml(heading)}</h1>${body}${howTo}${button}</section>`
   );
 }
 
-function segmentLabel(view: PlayView): string | undefined {
-  const index = view.play?.result?.segment_index;
-  if (view.game?.template !== 'spin-wheel' || typeof index !== 'number') return undefined;
-  return view.game.segments[index]?.label;
-}
-
-/** Only http(s) links become links: a brand-supplied `javascript:` URL must not. */
-function safeHttpUrl(raw: string | null): string | undefined {
-  if (!raw) return undefined;
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The prize of a reopened play; play.js re-renders it with a working Claim button. */
-function prizeBox(prize: PrizeView, t: Strings): string {
-  if (prize.state === 'claimed') {
-    const link = safeHttpUrl(prize.url);
-    return (
-      `<div class="prize-box prize-claimed" data-testid="prize" data-type="${escapeHtml(prize.type)}">` +
-      `<p class="eyebrow">${escapeHtml(t['prize.title'])}</p>` +
-      `<h2 class="prize-name">${escapeHtml(prize.name)}</h2>${p('muted', prize.description)}` +
-      (prize.code
-        ? `<div class="code-row">${p('muted', t['prize.code'])}` +
-          `<p class="prize-code" data-testid="prize-code">${escapeHtml(prize.code)}</p></div>`
-        : '') +
-      (link
-        ? `<a class="btn btn-secondary" data-testid="prize-link" href="${escapeHtml(link)}" target="_blank" rel="noopener noreferrer">${escapeHtml(t['prize.redeem'])}</a>`
-        : '') +
-      (!prize.code && !link ? p('muted', t['prize.item']) : '') +
-      `</div>`
-    );
-  }
-  const expired = prize.state === 'expired';
-  return (
-    `<div class="prize-box${expired ? ' prize-expired' : ''}" data-testid="${expired ? 'prize-expired' : 'prize-offer'}">` +
-    `<p class="eyebrow">${escapeHtml(t['prize.won'])}</p>` +
-    `<h2 class="prize-name">${escapeHtml(prize.slot.name)}</h2>${p('muted', prize.slot.description)}` +
-    (expired
-      ? p('muted', t['prize.expired'])
-      : `<button type="button" class="btn btn-secondary" data-testid="claim-button" disabled>${escapeHtml(t['prize.claim'])}</button>`) +
-    `</div>`
-  );
-}
-
-function resultScreen(view: PlayView, t: Strings): string {
-  const score = view.play?.score ?? 0;
-  const landed = segmentLabel(view);
-  return (
-    `<section class="screen screen-result" data-testid="result-screen">` +
-    `<div class="badge badge-done" aria-hidden="true"></div>` +
-    `<h1 class="title">${escapeHtml(t['result.title'])}</h1>` +
-    (landed
-      ? `<p class="muted">${escapeHtml(t['result.landed'])}</p><p class="landed" data-testid="segment-result">${escapeHtml(landed)}</p>`
-      : '') +
-    `<div class="score-box${view.game?.template === 'spin-wheel' ? ' compact' : ''}">` +
-    `<span class="muted">${escapeHtml(t['result.score'])}</span>` +
-    `<span class="score" data-testid="score" data-score="${score}">${score}</span></div>` +
-    p('intro', configString(view.game, 'result_text')) +
-    (view.prize ? prizeBox(view.prize, t) : '') +
-    // A public stream's next play starts from here (play.js enables the button).
-    (view.start
-      ? `<button type="button" class="btn btn-primary" data-testid="next-game" disabled>${escapeHtml(t['next.game'])}</button>`
-      : '') +
-    `</section>`
-  );
-}
-
 export function errorScreen(kind: ErrorKind, t: Strings): string {
   return (
     `<section class="screen screen-error" data-testid="error-screen" data-error="${kind}">` +
-    `<div class="badge badge-error" aria-hidden="true"></div>` +
+    `<div class="badge ${errorBadge(kind)}" aria-hidden="true"></div>` +
     `<h1 class="title">${escapeHtml(t[`error.${kind}.title`])}</h1>` +
     `${p('lead', t[`error.${kind}.body`])}</section>`
   );
@@ -252,26 +191,6 @@ function countdownScreen(view: PlayView, t: Strings, now: Date): string {
   );
 }
 
-/**
- * The end: of the stream (its schedule ended), or of this player's plays while the stream goes
- * on for others, which says how many they played rather than that the campaign ended.
- */
-function finishedScreen(view: PlayView, t: Strings): string {
-  const message = view.stream?.completion_message;
-  const { played } = view;
-  return (
-    `<section class="screen screen-finished" data-testid="finished"` +
-    ` data-finished="${played ? 'played-all' : 'ended'}">` +
-    `<div class="badge badge-done" aria-hidden="true"></div>` +
-    (view.stream ? `<p class="eyebrow">${escapeHtml(view.stream.name)}</p>` : '') +
-    `<h1 class="title">${escapeHtml(played ? t['finished.played.title'] : t['finished.title'])}</h1>` +
-    (played
-      ? p('lead', fmt(t['finished.played.count'], { plays: played.plays, allowed: played.allowed }))
-      : '') +
-    `${p(played ? 'muted' : 'lead', message ?? t['finished.body'])}</section>`
-  );
-}
-
 function screenHtml(view: PlayView, t: Strings, now: Date): string {
   switch (view.screen) {
     case 'start':
@@ -303,7 +222,9 @@ export interface RenderOptions {
 export function renderPlayPage(view: PlayView, options: RenderOptions = {}): string {
   const t = stringsFor(view.lang);
   const { game } = view;
-  const title = options.title ?? game?.title ?? view.stream?.name ?? t['app.name'];
+  const name = view.brand?.name ?? t['app.name'];
+  const heading = options.title ?? game?.title ?? view.stream?.name;
+  const title = heading && view.brand ? `${heading} · ${name}` : (heading ?? name);
   const playable = view.screen === 'start' || view.screen === 'resume' || Boolean(view.start);
   const preload =
     playable && game ? `<link rel="modulepreload" href="${STATIC}/${game.template}.js">\n` : '';
@@ -314,18 +235,19 @@ export function renderPlayPage(view: PlayView, options: RenderOptions = {}): str
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="color-scheme" content="light">
-<meta name="theme-color" content="${color(game, 'primary_color', DEFAULT_COLORS.primary)}">
+<meta name="theme-color" content="${brandHex(view.brand?.colors.primary) ?? color(game, 'primary_color', DEFAULT_COLORS.primary)}">
 <title>${escapeHtml(title)}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${STATIC}/play.css">
-<style>${themeCss(game)}</style>
-${preload}<script type="module" src="${STATIC}/play.js"></script>
+<style>${themeCss(game, view.brand)}${view.brand ? brandCss(view.brand) : ''}</style>
+${preload}<link rel="modulepreload" href="${STATIC}/result.js">
+<script type="module" src="${STATIC}/play.js"></script>
 </head>
 <body class="lang-${view.lang}">
 <div class="page">
-<header class="topbar"><span class="logo" aria-hidden="true"></span><span class="brand">${escapeHtml(brand)}</span></header>
+${view.brand ? brandTopbar(view.brand) : `<header class="topbar"><span class="logo" aria-hidden="true"></span><span class="brand">${escapeHtml(brand)}</span></header>`}
 <main id="app" class="card" aria-live="polite">${screenHtml(view, t, options.now ?? new Date())}</main>
-${playable ? `<noscript><p class="noscript">${escapeHtml(t['app.noscript'])}</p></noscript>\n` : ''}</div>
+${playable ? `<noscript><p class="noscript">${escapeHtml(t['app.noscript'])}</p></noscript>\n` : ''}${poweredByLine(view.brand, t['brand.powered_by'])}</div>
 <script type="application/json" id="play-view">${embedJson(view)}</script>
 <script type="application/json" id="play-strings">${embedJson(t)}</script>
 </body>

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../http/types.ts';
@@ -18,9 +19,12 @@ const CONTENT_TYPES = {
 export const STATIC_FILES = [
   'play.css',
   'play.js',
+  'result.js',
   'spin-wheel.js',
   'memory-match.js',
   'quick-tap.js',
+  'scratch-card.js',
+  'grid-box-reveal.js',
   'account.js',
 ] as const;
 
@@ -41,7 +45,31 @@ const AccountQuery = Type.Object({
 
 interface StaticFile {
   body: Buffer;
+  /** The same bytes compressed once at start: players are on phones, often on slow links. */
+  br: Buffer;
+  gzip: Buffer;
   contentType: string;
+}
+
+function staticFile(body: Buffer, contentType: string): StaticFile {
+  const br = brotliCompressSync(body, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+  });
+  return { body, br, gzip: gzipSync(body, { level: 9 }), contentType };
+}
+
+/** The best encoding the browser accepts (`q=0` refuses one), for a static file. */
+export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | 'identity' {
+  const accepted = new Set(
+    (acceptEncoding ?? '')
+      .split(',')
+      .map((part) => part.trim().toLowerCase().split(';'))
+      .filter(([, q]) => !/^\s*q\s*=\s*0(\.0*)?\s*$/.test(q ?? ''))
+      .map(([name]) => name),
+  );
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip')) return 'gzip';
+  return 'identity';
 }
 
 function loadStaticFiles(): ReadonlyMap<string, StaticFile> {
@@ -49,7 +77,7 @@ function loadStaticFiles(): ReadonlyMap<string, StaticFile> {
   return new Map(
     STATIC_FILES.map((name) => {
       const ext = name.slice(name.lastIndexOf('.') + 1) as keyof typeof CONTENT_TYPES;
-      return [name, { body: readFileSync(new URL(name, dir)), contentType: CONTENT_TYPES[ext] }];
+      return [name, staticFile(readFileSync(new URL(name, dir)), CONTENT_TYPES[ext])];
     }),
   );
 }
@@ -88,11 +116,14 @@ export function webRoutes(app: App): void {
     (request, reply) => {
       const file = files.get(request.params.file);
       if (!file) throw new AppError('not_found', 'Static file not found');
+      const encoding = pickEncoding(request.headers['accept-encoding']);
+      if (encoding !== 'identity') reply.header('content-encoding', encoding);
       return reply
         .header('content-type', file.contentType)
         .header('cache-control', 'public, max-age=300')
+        .header('vary', 'accept-encoding')
         .header('x-content-type-options', 'nosniff')
-        .send(file.body);
+        .send(encoding === 'br' ? file.br : encoding === 'gzip' ? file.gzip : file.body);
     },
   );
 

@@ -8,6 +8,7 @@ import type { Harness } from '../harness.ts';
 import { errorCode, percentile, roundRobin, shuffle } from './fleet-helpers.ts';
 import { recordFigure, recordSecrets } from './figures.ts';
 import { type Answer, postJson, runConcurrently, statusCounts } from './load.ts';
+import { grewBy, sample, scrapeFleet } from './metrics-scrape.ts';
 import { openSeeder } from './seeder.ts';
 import { type ServerProcess, startFleet } from './server.ts';
 
@@ -39,6 +40,7 @@ afterAll(async () => {
 const figure = (name: string, value: string | number, expected?: string) =>
   recordFigure({ section: SECTION, name, value, ...(expected ? { expected } : {}) });
 
+const thousands = (n: number | undefined) => (n ?? 0).toLocaleString('en-US');
 const rate = (count: number, ms: number) => Math.round((count * 1000) / ms);
 
 function others(counts: Record<string, number>, ...expected: number[]): number {
@@ -88,6 +90,7 @@ describe('exactly-once across three processes', () => {
     const mintMs = performance.now() - mintStarted;
     expect(new Set(tokens).size).toBe(TOKENS);
 
+    const metricsBefore = await scrapeFleet(fleet);
     const { runs, ms } = await race(tokens, ATTEMPTS_PER_TOKEN, (token, base) =>
       postJson(`${base}/api/org-api-keys?action=consume-session`, { token }),
     );
@@ -126,6 +129,33 @@ describe('exactly-once across three processes', () => {
     expect(counts).toEqual({ 200: TOKENS, 410: TOKENS * (ATTEMPTS_PER_TOKEN - 1) });
     expect(sessionIds.size).toBe(TOKENS);
     expect(gone.every((a) => errorCode(a) === 'session_gone')).toBe(true);
+
+    // Issue 17: the fleet's /metrics (summed over the three processes) count what the race did.
+    const consumes = (result: string) =>
+      sample('playloop_session_consumes_total', { via: 'api', result });
+    const requests = (status: string) =>
+      sample('http_requests_total', { method: 'POST', route: '/api/org-api-keys', status });
+    const expected = {
+      [consumes('consumed')]: counts[200] ?? 0,
+      [consumes('refused')]: counts[410] ?? 0,
+      [requests('200')]: counts[200] ?? 0,
+      [requests('410')]: counts[410] ?? 0,
+    };
+    const counted = await grewBy(fleet, metricsBefore, expected);
+    figure(
+      '/metrics: consumes counted consumed / refused (3 processes)',
+      `${thousands(counted[consumes('consumed')])} / ${thousands(counted[consumes('refused')])}`,
+      '1,000 / 9,000',
+    );
+    figure(
+      '/metrics: consume requests counted 200 / 410 (route template)',
+      `${thousands(counted[requests('200')])} / ${thousands(counted[requests('410')])}`,
+      '1,000 / 9,000',
+    );
+    expect(
+      counted,
+      'the fleet /metrics counters (summed over its processes) differ from the consume answers the suite received',
+    ).toEqual(expected);
 
     // The database: exactly these 1,000 rows consumed, each by the attempt that was told so.
     const rows = await h.deps.database.db
@@ -228,7 +258,23 @@ describe('exactly-once across three processes', () => {
     recordSecrets(t.owner.password);
     const WINNERS = 200;
     const uploaded = codesOf(`FLEET-${randomBytes(3).toString('hex').toUpperCase()}`, 250);
+    const metricsBefore = await scrapeFleet(fleet);
     const { setId, drawTokens } = await winners(t, uploaded, WINNERS);
+    // Issue 17: each winner's play page start consumed its token once, counted by /metrics.
+    const starts = sample('playloop_session_consumes_total', {
+      via: 'play_page',
+      result: 'consumed',
+    });
+    const counted = await grewBy(fleet, metricsBefore, { [starts]: WINNERS });
+    figure(
+      '/metrics: play page starts counted as consumes (3 processes)',
+      counted[starts] ?? 0,
+      '= 200',
+    );
+    expect(
+      counted[starts],
+      'the fleet /metrics count of play page consumes differs from the plays the suite started',
+    ).toBe(WINNERS);
     const { answers, byToken, codes, ms } = await claimRace(drawTokens);
     const counts = statusCounts(answers);
 

@@ -4,6 +4,7 @@ import type { Harness } from '../harness.ts';
 import { roundRobin } from './fleet-helpers.ts';
 import { recordSecrets } from './figures.ts';
 import { runConcurrently } from './load.ts';
+import { grewBy, sample, scrapeFleet } from './metrics-scrape.ts';
 import { openSeeder } from './seeder.ts';
 import { type ServerProcess, startFleet } from './server.ts';
 import { createdEventIds, deliveryJobs, lagStats, messageStatuses } from './webhooks-db.ts';
@@ -135,6 +136,27 @@ describe('webhooks: three processes share the deliveries', () => {
         `${count(PLAYERS * 3)} + sweeper re-sends for messages queued > 30 s (each then skipped)`,
       );
       figure('fleet: deliveries by process', await deliveriesBy(receiver.deliveries));
+
+      // Issue 17: the fleet's /metrics (fresh processes, summed) count one `delivered` outcome
+      // per request the receiver answered 2xx, duplicates included.
+      const delivered = sample('playloop_webhook_deliveries_total', { outcome: 'delivered' });
+      const counted = await grewBy(fleet, new Map(), {
+        [delivered]: receiver.deliveries.length,
+      });
+      const outcomes = await scrapeFleet(fleet);
+      figure(
+        'fleet: /metrics webhook deliveries delivered / retrying / failed / skipped',
+        ['delivered', 'retrying', 'failed', 'skipped']
+          .map((outcome) =>
+            count(outcomes.get(sample('playloop_webhook_deliveries_total', { outcome })) ?? 0),
+          )
+          .join(' / '),
+        `${count(receiver.deliveries.length)} (= requests received) / … `,
+      );
+      expect(
+        counted[delivered],
+        'the fleet /metrics count of delivered webhooks differs from the requests the receiver got',
+      ).toBe(receiver.deliveries.length);
     } finally {
       await Promise.all(fleet.map((server) => server.kill()));
       await receiver.close();

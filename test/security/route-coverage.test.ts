@@ -135,4 +135,5 @@ const PROBE = {
   journeyRun: '00000000-0000-4000-8000-000000000013',
   journeyVersion: 1,
   password: 'password',
+  asset: '00000000-0000-4000-8000-000000000014',
 } as const;

@@ -510,6 +510,7 @@ const placeholderObjects: Objects = {
   journeyRun: '00000000-0000-4000-8000-000000000000',
   journeyVersion: 1,
   password: 'password',
+  asset: '00000000-0000-4000-8000-000000000000',
 };
 
 interface SwaggerDocument {

@@ -37,6 +37,7 @@ import {
   pauseJourney,
   publishJourney,
 } from '../../src/modules/journeys/journeys.service.ts';
+import { png } from '../brand-images.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
 
@@ -92,6 +93,8 @@ export const KIND_TYPE = {
   journeyVersion: 'int',
   /** The password of the user sending the request (routes acting on the caller's own account). */
   password: 'text',
+  /** An uploaded branding image of the organization, used by nothing (what delete takes). */
+  asset: 'uuid',
 } as const;
 export type Kind = keyof typeof KIND_TYPE;
 export type Objects = Readonly<Record<Kind, number | string>>;
@@ -322,7 +325,20 @@ export const freshObjects = {
     seedJourney(h, t.org.id, String(t.objects.property), 'draft'),
   pausedJourney: async (h: Harness, t: SecTenant) =>
     seedJourney(h, t.org.id, String(t.objects.property), 'paused'),
+  asset: async (h: Harness, t: SecTenant) => seedAsset(h, t.org.id, t.users.Owner),
 } satisfies Partial<Record<Kind, (h: Harness, t: SecTenant) => Promise<number | string>>>;
+
+/** A branding image of the organization, uploaded through the API. */
+async function seedAsset(h: Harness, orgId: number, owner: TestUser): Promise<string> {
+  const response = await h.inject({
+    method: 'POST',
+    url: `/api/organizations/${orgId}/assets`,
+    headers: { ...owner.auth, 'content-type': 'image/png' },
+    payload: png(32, 32),
+  });
+  if (response.statusCode !== 201) throw new Error(`asset: ${response.body}`);
+  return (JSON.parse(response.body) as { data: { id: string } }).data.id;
+}
 
 /** An SMS template of the property, through the service. */
 async function seedTemplate(h: Harness, orgId: number, propertyId: string): Promise<string> {
@@ -623,6 +639,7 @@ export async function seedSecurityTenant(h: Harness, label: string): Promise<Sec
       }),
       journeyVersion: 1,
       password: owner.password,
+      asset: await seedAsset(h, org.id, owner),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { png } from '../brand-images.ts';
 import { unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
 import { inviteWithToken, type SecTenant } from './route-seed.ts';
@@ -60,6 +61,8 @@ const voucherSets = ownerList((t) => `/api/voucher-sets?org_id=${t.org.id}`);
 const apiKeys = ownerList((t) => `/api/org-api-keys?org_id=${t.org.id}`);
 const members = ownerList((t) => `/api/organizations/${t.org.id}/members`);
 const invitations = ownerList((t) => `/api/organizations/${t.org.id}/invitations`);
+const branding = ownerList((t) => `/api/organizations/${t.org.id}/branding`);
+const assets = ownerList((t) => `/api/organizations/${t.org.id}/assets`);
 const propertyKeys = ownerList(
   (t) => `/api/functions/list-api-keys?property_id=${t.objects.property}`,
 );
@@ -251,6 +254,62 @@ export const ROUTES: readonly RouteSpec[] = [
     tenant: ['org', 'member'],
     fresh: ['member'],
     state: members,
+  },
+  {
+    operationId: 'branding.get',
+    method: 'GET',
+    path: '/api/organizations/{orgId}/branding',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/organizations/${o.org}/branding` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'branding.update',
+    method: 'PUT',
+    path: '/api/organizations/{orgId}/branding',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: `/api/organizations/${o.org}/branding`,
+      payload: { display_name: 'Security brand', primary_color: '#123456', powered_by: true },
+    }),
+    tenant: ['org'],
+    state: branding,
+  },
+  {
+    operationId: 'branding.listAssets',
+    method: 'GET',
+    path: '/api/organizations/{orgId}/assets',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Viewer' },
+    request: (o) => ({ url: `/api/organizations/${o.org}/assets` }),
+    tenant: ['org'],
+  },
+  {
+    operationId: 'branding.uploadAsset',
+    method: 'POST',
+    path: '/api/organizations/{orgId}/assets',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({
+      url: `/api/organizations/${o.org}/assets`,
+      headers: { 'content-type': 'image/png' },
+      payload: png(24, 24),
+    }),
+    tenant: ['org'],
+    state: assets,
+  },
+  {
+    operationId: 'branding.deleteAsset',
+    method: 'DELETE',
+    path: '/api/organizations/{orgId}/assets/{assetId}',
+    area: 'accounts',
+    auth: { kind: 'user', role: 'Admin' },
+    request: (o) => ({ url: `/api/organizations/${o.org}/assets/${o.asset}` }),
+    tenant: ['org', 'asset'],
+    fresh: ['asset'],
+    state: assets,
   },
   {
     operationId: 'invitations.create',

@@ -92,6 +92,10 @@ const Campaign = screen(
   async () => (await import('./screens/campaigns/campaign.screen.tsx')).CampaignScreen,
 );
 
+const Branding = screen(
+  async () => (await import('./screens/branding/branding.screen.tsx')).BrandingScreen,
+);
+
 const SendingSettings = screen(
   async () =>
     (await import('./screens/sending-settings/sending-settings.screen.tsx')).SendingSettingsScreen,
@@ -112,6 +116,7 @@ const ROUTES: readonly [RegExp, (ctx: ShellContext, params: string[]) => ReactNo
   [/^\/streams$/, (ctx) => <Streams {...ctx} />],
   [/^\/api-keys$/, (ctx) => <ApiKeys {...ctx} />],
   [/^\/sending-settings$/, (ctx) => <SendingSettings {...ctx} />],
+  [/^\/branding$/, (ctx) => <Branding {...ctx} />],
   [/^\/sessions$/, (ctx) => <Sessions {...ctx} />],
   [/^\/vouchers$/, (ctx) => <Vouchers {...ctx} />],
   [/^\/connections$/, (ctx) => <Connections {...ctx} />],

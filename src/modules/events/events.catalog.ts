@@ -185,13 +185,14 @@ export const EVENT_CATALOG = {
     data: Type.Object({
       ...play,
       template: Type.String({
-        description: 'The game template (spin-wheel, memory-match, quick-tap)',
+        description:
+          'The game template (spin-wheel, memory-match, quick-tap, scratch-card, grid-box-reveal)',
       }),
       score: Type.Integer({ description: 'The score the server computed' }),
       duration_ms: Type.Integer({ minimum: 0, description: 'How long the play took, as reported' }),
       outcome: Type.Union([Type.Literal('win'), Type.Literal('lose'), Type.Literal('finished')], {
         description:
-          '`win` or `lose` for games that have them (memory-match: every pair found in time or not); `finished` for games played to the end without one (spin-wheel, quick-tap)',
+          '`win` or `lose` for games that have them (memory-match: every pair found in time or not); `finished` for games played to the end without one (the lucky draws spin-wheel, scratch-card and grid-box-reveal, and quick-tap)',
       }),
       started_at: DateTime('When the play began'),
       completed_at: DateTime('When it was completed'),

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { GameTemplate } from './games.templates.ts';
+import type { GameTranslationsValue } from './games.translations.ts';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -19,6 +20,8 @@ export interface GameRow {
   /** The settings as stored; `withDefaults` fills in the rest. */
   config: Record<string, unknown>;
   prize_enabled: boolean;
+  /** Texts per page language (games.translations.ts); `{}` when none. */
+  translations: GameTranslationsValue;
   created_at: Date;
   updated_at: Date;
 }
@@ -32,11 +35,16 @@ const GAME_COLUMNS = [
   'status',
   'config',
   'prize_enabled',
+  'translations',
   'created_at',
   'updated_at',
 ] as const;
 
-type Selected = Omit<GameRow, 'template' | 'status'> & { template: string; status: string };
+type Selected = Omit<GameRow, 'template' | 'status' | 'translations'> & {
+  template: string;
+  status: string;
+  translations: unknown;
+};
 const typed = (row: Selected): GameRow => row as GameRow;
 
 export interface NewGame {
@@ -46,6 +54,7 @@ export interface NewGame {
   status: GameStatus;
   config: Record<string, unknown>;
   prize_enabled: boolean;
+  translations?: GameTranslationsValue;
 }
 
 export async function insertGame(
@@ -60,6 +69,7 @@ export async function insertGame(
       org_id: orgId,
       ...input,
       config: JSON.stringify(input.config),
+      translations: JSON.stringify(input.translations ?? {}),
       created_at: now,
       updated_at: now,
     })
@@ -117,12 +127,13 @@ export async function updateGame(
   patch: GamePatch,
   now: Date,
 ): Promise<GameRow | undefined> {
-  const { config, ...rest } = patch;
+  const { config, translations, ...rest } = patch;
   const row = await db
     .updateTable('games')
     .set({
       ...rest,
       ...(config === undefined ? {} : { config: JSON.stringify(config) }),
+      ...(translations === undefined ? {} : { translations: JSON.stringify(translations) }),
       updated_at: now,
     })
     .where('org_id', '=', orgId)

@@ -55,7 +55,9 @@ export function gameRoutes(app: App, deps: Deps): void {
         operationId: 'games.create',
         summary: 'Create a game',
         description:
-          'Creates a game from a template (Editor or above). It starts as a Draft unless `status` says otherwise.',
+          'Creates a game from a template (Editor or above). It starts as a Draft unless `status` says otherwise. ' +
+          '`translations` gives its texts per page language (`{ "th": { title, intro_text, segments, … } }`): ' +
+          "the play page shows the page's language and falls back, text by text, to the game's own text.",
         tags,
         security,
         body: CreateGameBody,
@@ -100,7 +102,8 @@ export function gameRoutes(app: App, deps: Deps): void {
         summary: 'Update, publish or archive a game',
         description:
           'Changes the fields sent (Editor or above). Publish with `status: "Active"`, archive with `"Archived"`. ' +
-          '`config` replaces the stored settings as a whole.',
+          '`config` replaces the stored settings as a whole, `translations` the texts per language as a whole ' +
+          "(translated `segments` must stay as many as the game's segments: a config changing their number needs new translations).",
         tags,
         security,
         params: GameParams,

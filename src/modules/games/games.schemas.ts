@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { DateTime, Nullable } from '../../http/schemas.ts';
 import { GAME_STATUSES } from './games.repo.ts';
 import { TEMPLATES } from './games.templates.ts';
+import { GameTranslations } from './games.translations.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 
@@ -14,9 +15,17 @@ const Template = Type.Enum(TEMPLATES, { description: 'The mini-game this game is
 const CONFIG_DESCRIPTION =
   'Template settings, checked against the template (unknown keys are refused). ' +
   'Every template: primary_color, secondary_color, background_color (#rrggbb), ' +
-  'difficulty (1–10), duration_s, intro_text and result_text (≤ 500 characters). ' +
+  'difficulty (1–10), duration_s, intro_text and result_text (≤ 500 characters), ' +
+  'cta_text (1–40 characters) and cta_url (http/https, ≤ 500 characters), set together: a ' +
+  'button on the result screen; leaderboard (boolean, default false: skill games show the rank). ' +
   'spin-wheel: segments [{label ≤ 40 characters}] (2–12, shown when the prize system is off). ' +
   'memory-match: pairs (2–12), duration_s (10–600). quick-tap: duration_s (3–60). ' +
+  'scratch-card: segments as for spin-wheel, cover_color (#rrggbb), reveal_percent (30–90, ' +
+  'how much scratching reveals the card). grid-box-reveal: segments as for spin-wheel, ' +
+  'boxes (4, 6 or 9; default 9). ' +
+  "Branding overrides (over the organization's branding): logo_asset and background_asset " +
+  "(ids of images uploaded to the game's organization), background_gradient {from, to " +
+  '(#rrggbb), angle (0–360)}, font (system, rounded, serif, slab, condensed, mono). ' +
   'Unset settings take their defaults when played.';
 
 const Config = Type.Record(Type.String(), Type.Unknown(), { description: CONFIG_DESCRIPTION });
@@ -32,6 +41,7 @@ export const Game = Type.Object({
     description: 'The settings as set (defaults not filled in)',
   }),
   prize_enabled: Type.Boolean({ description: 'Whether plays draw from the prize slots' }),
+  translations: GameTranslations,
   created_at: DateTime,
   updated_at: DateTime,
 });
@@ -50,6 +60,7 @@ export const CreateGameBody = Type.Object(
     ),
     config: Type.Optional(Config),
     prize_enabled: Type.Optional(Type.Boolean({ default: false })),
+    translations: Type.Optional(GameTranslations),
   },
   { additionalProperties: false },
 );
@@ -67,6 +78,7 @@ export const UpdateGameBody = Type.Object(
     status: Type.Optional(Status),
     config: Type.Optional(Config),
     prize_enabled: Type.Optional(Type.Boolean()),
+    translations: Type.Optional(GameTranslations),
   },
   { additionalProperties: false },
 );

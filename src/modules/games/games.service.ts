@@ -5,6 +5,8 @@ import type { Actor } from '../users/index.ts';
 import * as repo from './games.repo.ts';
 import type { GamePatch, GameRow, GameStatus } from './games.repo.ts';
 import { assertConfig, configProblem, type GameTemplate } from './games.templates.ts';
+import { type GameTranslationsValue, translationsProblem } from './games.translations.ts';
+import { assertGameAssets } from '../branding/index.ts';
 
 export { GAME_STATUSES, type GameStatus } from './games.repo.ts';
 
@@ -18,6 +20,8 @@ export interface GameFields {
   /** Replaces the stored settings as a whole; checked against the (new) template. */
   config?: Record<string, unknown> | undefined;
   prize_enabled?: boolean | undefined;
+  /** Replaces the stored texts per language as a whole (games.translations.ts). */
+  translations?: GameTranslationsValue | undefined;
 }
 
 export type CreateGameInput = GameFields & { title: string };
@@ -67,6 +71,10 @@ export async function createGame(
   const template = input.template ?? 'spin-wheel';
   const config = input.config ?? {};
   assertConfig(template, config);
+  await assertGameAssets(deps, orgId, config);
+  const translations = input.translations ?? {};
+  const problem = translationsProblem(template, config, translations);
+  if (problem) throw new AppError('validation_failed', problem);
   try {
     return await repo.insertGame(
       deps.database.db,
@@ -78,6 +86,7 @@ export async function createGame(
         status: input.status ?? (actor ? 'Draft' : 'Active'),
         config,
         prize_enabled: input.prize_enabled ?? false,
+        translations,
       },
       deps.clock.now(),
     );
@@ -127,6 +136,8 @@ export async function updateGame(
   if (fields.prize_enabled !== undefined) patch.prize_enabled = fields.prize_enabled;
   if (fields.template !== undefined) patch.template = fields.template;
   if (fields.config !== undefined) patch.config = fields.config;
+  if (fields.config !== undefined) await assertGameAssets(deps, orgId, fields.config);
+  if (fields.translations !== undefined) patch.translations = fields.translations;
   // The settings must fit the template they end up with, so the row is locked while the
   // stored half (template or config) is checked against the new half.
   return deps.database.db.transaction().execute(async (trx) => {
@@ -140,6 +151,26 @@ export async function updateGame(
           'validation_failed',
           patch.config === undefined
             ? `The stored config does not fit template ${template} (${problem}); send a config with the new template`
+            : problem,
+        );
+      }
+    }
+    // Translated segments follow the game's segments: checked against the config it ends up with.
+    if (
+      patch.translations !== undefined ||
+      patch.template !== undefined ||
+      patch.config !== undefined
+    ) {
+      const problem = translationsProblem(
+        patch.template ?? current.template,
+        patch.config ?? current.config,
+        patch.translations ?? current.translations,
+      );
+      if (problem) {
+        throw new AppError(
+          'validation_failed',
+          patch.translations === undefined
+            ? `The stored translations do not fit the new settings (${problem}); send translations too`
             : problem,
         );
       }

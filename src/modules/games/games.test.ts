@@ -16,6 +16,7 @@ const GAME_FIELDS = [
   'status',
   'template',
   'title',
+  'translations',
   'updated_at',
 ];
 

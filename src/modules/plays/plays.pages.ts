@@ -19,7 +19,8 @@ import {
   playsAllowed,
   type StartRequest,
 } from './plays.service.ts';
-import { playerStreamPlays } from './plays.repo.ts';
+import { type ListedPlay, listPlayerStreamPlays } from './plays.repo.ts';
+import { streamClosedKind, streamProgress } from './plays.stream-progress.ts';
 import { type LinkIdentity, trustedIdentity } from './plays.identity.ts';
 import { reopenedPlay } from './plays.reopen.ts';
 
@@ -57,10 +58,24 @@ function scheduleScreen(deps: Deps, stream: Stream): PageView | undefined {
     case 'not_started':
       return { screen: 'countdown', stream: streamInfo(stream) };
     case 'ended':
+    case 'closed': {
+      // Paused, full (campaign-wide cap) and unavailable have their own messages.
+      const kind = streamClosedKind(stream, deps.clock.now()) ?? 'unavailable';
+      if (kind !== 'stream_ended') return refused(kind);
       return { screen: 'finished', stream: streamInfo(stream) };
-    case 'closed':
-      return refused('unavailable');
+    }
   }
+}
+
+/** The stream with its games and this player's progress through them (start, finished). */
+async function streamWithProgress(
+  deps: Deps,
+  stream: Stream,
+  plays: readonly ListedPlay[],
+  options: Parameters<typeof streamProgress>[3],
+) {
+  const { games, progress } = await streamProgress(deps, stream, plays, options);
+  return { ...streamInfo(stream), games, progress };
 }
 
 async function withRefusals(work: () => Promise<PageView>): Promise<PageView> {
@@ -155,7 +170,12 @@ export function streamTokenPage(
     }
     const closed = scheduleScreen(deps, stream);
     if (closed) return closed;
-    return { screen: 'start', start, stream: streamInfo(stream) };
+    // Counted by this browser, as the start call counts a token's stream plays.
+    const plays = playerUuid
+      ? await listPlayerStreamPlays(deps.database.db, stream, { playerUuid, externalId: null })
+      : [];
+    const order = { order: 'all', fixedGameId: session?.game_id } as const;
+    return { screen: 'start', start, stream: await streamWithProgress(deps, stream, plays, order) };
   });
 }
 
@@ -201,11 +221,12 @@ export function publicStreamPage(
     };
     const plays =
       player.playerUuid || identity
-        ? await playerStreamPlays(deps.database.db, stream.id, {
+        ? await listPlayerStreamPlays(deps.database.db, stream, {
             playerUuid: player.playerUuid ?? '',
             externalId: identity?.externalId ?? null,
           })
         : [];
+    const count = plays[0]?.total ?? 0;
     const open = streamAvailability(stream, deps.clock.now()) === 'open';
     // The last play's prize (pending, expired or claimed) is what a returning player sees, even
     // after the stream closed; a Next game button starts the next play when one is left.
@@ -214,24 +235,35 @@ export function publicStreamPage(
       last?.status === 'completed' ? await findPlay(deps.database.db, last.id) : undefined;
     const result = lastPlay && (await reopenedPlay(deps, lastPlay));
     if (result) {
-      const more = open && plays.length < playsAllowed(stream);
-      return { ...result, stream: streamInfo(stream), ...(more ? { start } : {}) };
+      if (!(open && count < playsAllowed(stream))) return { ...result, stream: streamInfo(stream) };
+      const { next } = await streamProgress(deps, stream, plays, { order: 'playable' });
+      const nextGame = next
+        ? { next_game: { title: next.title, translations: next.translations } }
+        : {};
+      return { ...result, stream: streamInfo(stream), start, ...nextGame };
     }
     const closed = scheduleScreen(deps, stream);
+    if (closed?.screen === 'finished' && count > 0) {
+      // The stream ended: what this player played in it, summed up.
+      const order = { order: 'playable' } as const;
+      return { ...closed, stream: await streamWithProgress(deps, stream, plays, order) };
+    }
     if (closed) return closed;
-    if (plays.length > 0) {
+    if (count > 0) {
       const unfinished = plays.find((p) => p.status === 'started');
       if (unfinished) {
         const play = (await findPlay(deps.database.db, unfinished.id))!;
         const game = await gameView(deps, await playableGame(deps, play.game_id));
         return { ...resumeView(play, game, start), stream: streamInfo(stream) };
       }
-      if (plays.length >= playsAllowed(stream)) {
+      if (count >= playsAllowed(stream)) {
         // The stream goes on for others: this player's own plays are what ended.
-        const played = { plays: plays.length, allowed: playsAllowed(stream) };
-        return { screen: 'finished', stream: streamInfo(stream), played };
+        const played = { plays: count, allowed: playsAllowed(stream) };
+        const listed = await streamWithProgress(deps, stream, plays, { order: 'playable' });
+        return { screen: 'finished', stream: listed, played };
       }
     }
-    return { screen: 'start', start, stream: streamInfo(stream) };
+    const order = { order: 'playable' } as const;
+    return { screen: 'start', start, stream: await streamWithProgress(deps, stream, plays, order) };
   });
 }

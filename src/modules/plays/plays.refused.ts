@@ -10,7 +10,11 @@ export class PlayRefused extends AppError {
         ? 'not_found'
         : kind === 'wrong_game'
           ? 'validation_failed'
-          : kind === 'unavailable' || kind === 'cap_reached'
+          : kind === 'unavailable' ||
+              kind === 'cap_reached' ||
+              kind === 'stream_paused' ||
+              kind === 'stream_ended' ||
+              kind === 'stream_full'
             ? 'conflict'
             : 'session_gone';
     super(code, PLAY_REFUSED_MESSAGES[kind], { reason: kind });
@@ -26,5 +30,8 @@ const PLAY_REFUSED_MESSAGES: Record<PlayErrorKind, string> = {
   wrong_game: 'This link is for another game',
   unavailable: 'This game is not available',
   missing_token: 'This page needs a game link',
-  cap_reached: 'No more plays are available',
+  cap_reached: 'You have used all your plays in this campaign',
+  stream_paused: 'This campaign is paused',
+  stream_ended: 'This campaign has ended',
+  stream_full: 'This campaign has reached its play limit',
 };

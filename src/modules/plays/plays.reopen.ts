@@ -1,10 +1,12 @@
 import type { Deps } from '../../deps.ts';
+import { withQr } from '../../lib/qr.ts';
 import type { PrizeView } from '../../web/index.ts';
 import { findPlayableGame } from '../games/index.ts';
 import { type PlayPrize, prizeOfPlay } from '../prizes/index.ts';
 import type { PageView } from './plays.pages.ts';
 import type { PlayRow } from './plays.repo.ts';
 import { gameView } from './plays.service.ts';
+import { playStanding } from './plays.standing.ts';
 
 // A prize belongs to the play that won it. Reopening the link of a finished play that won one
 // shows that play's result again: the prize with its Claim button until the claim deadline,
@@ -23,7 +25,7 @@ function prizeView(won: PlayPrize): PrizeView {
         slot: won.offer.slot,
       };
     case 'claimed':
-      return { state: 'claimed', ...won.prize };
+      return { state: 'claimed', ...withQr(won.prize) };
   }
 }
 
@@ -31,16 +33,19 @@ function prizeView(won: PlayPrize): PrizeView {
 export async function reopenedPlay(
   deps: Deps,
   play: PlayRow,
-): Promise<Pick<PageView, 'screen' | 'game' | 'play' | 'prize'> | undefined> {
+): Promise<Pick<PageView, 'screen' | 'game' | 'play' | 'prize' | 'best' | 'rank'> | undefined> {
   if (play.status !== 'completed') return undefined;
   const won = await prizeOfPlay(deps, play);
   if (!won) return undefined;
   const game = await findPlayableGame(deps, play.game_id);
   if (!game) return undefined;
+  const standing = await playStanding(deps, game, play);
   return {
     screen: 'result',
     game: await gameView(deps, game),
     play: { id: play.id, status: play.status, score: play.score, result: play.result },
     prize: prizeView(won),
+    best: standing.best,
+    rank: standing.rank,
   };
 }

@@ -214,6 +214,66 @@ export async function playerStreamPlays(
   return query.orderBy('id').execute();
 }
 
+/** At most this many of a player's plays are listed on a stream's page (the count is exact). */
+export const LISTED_PLAYS = 200;
+
+export interface ListedPlay {
+  id: number;
+  game_id: number;
+  status: 'started' | 'completed';
+  score: number | null;
+  /** The prize slot the play drew, unless it drew nothing or "no prize". */
+  prize: string | null;
+  /** Every play of this player in the stream, not only the listed ones. */
+  total: number;
+}
+
+/**
+ * The player's plays in a stream with their score and drawn prize, oldest first: the latest
+ * LISTED_PLAYS of them, each row carrying the exact count (one statement, bounded rows).
+ */
+export async function listPlayerStreamPlays(
+  db: Executor,
+  stream: { id: number; org_id: number },
+  player: { playerUuid: string; externalId: string | null },
+): Promise<ListedPlay[]> {
+  const who = player.externalId
+    ? sql`p.external_id = ${player.externalId}`
+    : sql`p.player_uuid = ${player.playerUuid}`;
+  const result = await sql<ListedPlay>`
+    SELECT p.id, p.game_id, p.status, p.score,
+           CASE WHEN s.type = 'no_prize' THEN NULL ELSE s.name END AS prize,
+           CAST(count(*) OVER () AS integer) AS total
+      FROM plays p
+      LEFT JOIN prize_draws d ON d.org_id = p.org_id AND d.play_id = p.id
+      LEFT JOIN prize_slots s ON s.org_id = d.org_id AND s.id = d.slot_id
+     WHERE p.org_id = ${stream.org_id} AND p.stream_id = ${stream.id} AND ${who}
+     ORDER BY p.id DESC
+     LIMIT ${LISTED_PLAYS}`.execute(db);
+  return result.rows.reverse().map((row) => ({ ...row, id: Number(row.id) }));
+}
+
+/** A game's translations as far as its title goes (games.translations.ts). */
+type GameTitles = Record<string, { title?: string } | undefined>;
+
+/** The stream's games that can be played (Active, the stream's organization), one statement. */
+export async function streamGameTitles(
+  db: Executor,
+  orgId: number,
+  gameIds: readonly number[],
+): Promise<{ id: number; title: string; template: string; translations: GameTitles }[]> {
+  if (gameIds.length === 0) return [];
+  return db
+    .selectFrom('games')
+    .select(['id', 'title', 'template', 'translations'])
+    .where('org_id', '=', orgId)
+    .where('id', 'in', [...gameIds])
+    .where('status', '=', 'Active')
+    .execute() as Promise<
+    { id: number; title: string; template: string; translations: GameTitles }[]
+  >;
+}
+
 /** Locks the stream row: admissions to one stream are decided one at a time. */
 export async function lockStream(trx: Transaction<DB>, streamId: number): Promise<void> {
   await trx.selectFrom('streams').select('id').where('id', '=', streamId).forUpdate().execute();
@@ -237,13 +297,15 @@ export async function prizeSlotsOfGame(
   db: Executor,
   orgId: number,
   gameId: number,
-): Promise<{ name: string; type: string }[]> {
+): Promise<{ name: string; type: string; translations: Record<string, { name?: string }> }[]> {
   // The wheel shows the game's prize slots; prizes owns the table, this only reads them.
   return db
     .selectFrom('prize_slots')
-    .select(['name', 'type'])
+    .select(['name', 'type', 'translations'])
     .where('org_id', '=', orgId)
     .where('game_id', '=', gameId)
     .orderBy('position')
-    .execute();
+    .execute() as Promise<
+    { name: string; type: string; translations: Record<string, { name?: string }> }[]
+  >;
 }

@@ -3,7 +3,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import type { App } from '../../http/types.ts';
-import { PAGE_CSP, pickLang, renderPlayPage } from '../../web/index.ts';
+import {
+  localizeGame,
+  localizePrize,
+  localizeTitle,
+  localizeView,
+  PAGE_CSP,
+  pickLang,
+  renderPlayPage,
+} from '../../web/index.ts';
+import { withQr } from '../../lib/qr.ts';
+import { type BrandRef, pageBrand } from '../branding/index.ts';
 import { claimPrize } from '../prizes/index.ts';
 import { gamePage, type PageView, publicStreamPage, streamTokenPage } from './plays.pages.ts';
 import {
@@ -53,15 +63,18 @@ function existingPlayer(request: FastifyRequest): string | undefined {
   return current && UUID.test(current) ? current : undefined;
 }
 
-function sendPage(
+/** `brandRef`: whose link this is, for the organization's branding (branding.page.ts). */
+async function sendPage(
   deps: Deps,
   request: FastifyRequest,
   reply: FastifyReply,
   view: PageView,
   queryLang: string | undefined,
+  brandRef: BrandRef,
 ) {
   const lang = pickLang(queryLang, request.headers['accept-language']);
   playerId(deps, request, reply);
+  const brand = await pageBrand(deps, brandRef, view.game?.id);
   return (
     reply
       .type('text/html; charset=utf-8')
@@ -69,9 +82,20 @@ function sendPage(
       // Play links carry their token in the URL: never hand it to another site.
       .header('Referrer-Policy', 'no-referrer')
       .header('Content-Security-Policy', PAGE_CSP)
-      .send(renderPlayPage({ ...view, lang }, {}))
+      .send(renderPlayPage(localizeView({ ...view, lang, ...(brand ? { brand } : {}) }), {}))
   );
 }
+
+/** The language play.js says its page is in (else the browser's): the game's texts follow it. */
+const bodyLang = (request: FastifyRequest<{ Body: { lang?: string | undefined } }>) =>
+  pickLang(request.body.lang, request.headers['accept-language']);
+
+type ShownSlot = { name: string; description: string | null; type: string };
+const slotShown = ({ name, description, type }: ShownSlot): ShownSlot => ({
+  name,
+  description,
+  type,
+});
 
 const positiveId = (raw: string): number | undefined => {
   const id = Number(raw);
@@ -90,7 +114,9 @@ export function playRoutes(app: App, deps: Deps): void {
       const view: PageView = gameId
         ? await gamePage(deps, gameId, request.query.session_token, existingPlayer(request))
         : { screen: 'error', error: 'unknown' };
-      return sendPage(deps, request, reply, view, request.query.lang);
+      return sendPage(deps, request, reply, view, request.query.lang, {
+        token: gameId ? request.query.session_token : undefined,
+      });
     },
   );
 
@@ -110,7 +136,10 @@ export function playRoutes(app: App, deps: Deps): void {
             request.ip,
           )
         : { screen: 'error', error: 'unknown' };
-      return sendPage(deps, request, reply, view, request.query.lang);
+      // The token's organization, not the stream id's: ids are sequential, and walking them
+      // must not list every organization's name and logo.
+      const brandRef = { token: request.query.session_token };
+      return sendPage(deps, request, reply, view, request.query.lang, brandRef);
     },
   );
 
@@ -149,7 +178,7 @@ export function playRoutes(app: App, deps: Deps): void {
         },
         utm,
       });
-      return sendPage(deps, request, reply, view, q.lang);
+      return sendPage(deps, request, reply, view, q.lang, { orgSlug, streamSlug });
     },
   );
 
@@ -182,7 +211,7 @@ export function playRoutes(app: App, deps: Deps): void {
             stream_id: play.stream_id,
             status: play.status,
           },
-          game,
+          game: localizeGame(game, bodyLang(request)),
           resumed,
         },
       };
@@ -220,14 +249,13 @@ export function playRoutes(app: App, deps: Deps): void {
             ? {
                 draw_token: done.prize.draw_token,
                 expires_at: done.prize.expires_at,
-                slot: {
-                  name: done.prize.slot.name,
-                  description: done.prize.slot.description,
-                  type: done.prize.slot.type,
-                },
+                slot: slotShown(localizePrize(done.prize.slot, bodyLang(request))),
               }
             : null,
           next_url: done.nextUrl,
+          next_game: done.nextGame && localizeTitle(done.nextGame, bodyLang(request)),
+          best: done.standing.best,
+          rank: done.standing.rank,
         },
       };
     },
@@ -249,7 +277,11 @@ export function playRoutes(app: App, deps: Deps): void {
     },
     async (request) => ({
       success: true as const,
-      data: { prize: await claimPrize(deps, request.body.draw_token) },
+      data: {
+        prize: withQr(
+          localizePrize(await claimPrize(deps, request.body.draw_token), bodyLang(request)),
+        ),
+      },
     }),
   );
 }

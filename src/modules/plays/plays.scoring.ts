@@ -6,6 +6,8 @@ export interface PlayFacts {
   pairs_found?: number | undefined;
   moves?: number | undefined;
   taps?: number | undefined;
+  /** grid-box-reveal: the box the player picked, 0 to boxes - 1. */
+  box_index?: number | undefined;
 }
 
 export interface ScoringInput {
@@ -37,7 +39,19 @@ function numberOf(config: Record<string, unknown>, key: string, fallback: number
 export function scorePlay({ template, config, facts, serverElapsedMs }: ScoringInput): number {
   switch (template) {
     case 'spin-wheel':
+    case 'scratch-card':
       return 0;
+    case 'grid-box-reveal': {
+      const boxes = numberOf(config, 'boxes', 9);
+      const box = facts.box_index;
+      if (box === undefined) {
+        throw new AppError('validation_failed', 'grid-box-reveal reports box_index');
+      }
+      if (!Number.isInteger(box) || box < 0 || box >= boxes) {
+        throw new AppError('validation_failed', `box_index must be 0 to ${boxes - 1}`);
+      }
+      return 0;
+    }
     case 'memory-match': {
       const pairs = numberOf(config, 'pairs', 6);
       const limitMs = numberOf(config, 'duration_s', 60) * 1000;
@@ -75,7 +89,8 @@ export type PlayOutcome = 'win' | 'lose' | 'finished';
 
 /**
  * `win` or `lose` for a template that has them (memory-match: every pair found in time), else
- * `finished`: a wheel spin or a tap round is played to its end and only scored.
+ * `finished`: a lucky draw (wheel, scratch card, box) or a tap round is played to its end; a
+ * lucky draw's prize, if any, is drawn after this.
  */
 export function playOutcome(
   template: string,

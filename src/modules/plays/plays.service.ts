@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { GameView, PlayErrorKind } from '../../web/index.ts';
-import { findPlayableGame, withDefaults } from '../games/index.ts';
+import type { GameView, LangTexts, PlayErrorKind } from '../../web/index.ts';
+import { findPlayableGame, isLuckyDraw, withDefaults } from '../games/index.ts';
 import { drawPrize } from '../prizes/index.ts';
 import { findSessionByToken, statusAt } from '../sessions/index.ts';
 import { findPlayableStream, findStreamBySlugs, streamAvailability } from '../streams/index.ts';
@@ -18,11 +18,15 @@ import {
   type PlayRow,
   prizeSlotsOfGame,
   setPlayResult,
+  streamGameTitles,
 } from './plays.repo.ts';
 import { signedQuery, trustedIdentity } from './plays.identity.ts';
+import { configSegments, gameTexts, slotSegment, titleTexts } from './plays.translations.ts';
 import { PlayRefused } from './plays.refused.ts';
+import { type PlayStanding, playStanding } from './plays.standing.ts';
 import { type PlayFacts, playOutcome, scorePlay } from './plays.scoring.ts';
-import { nextStreamGame, playsAllowed } from './plays.stream-rules.ts';
+import { namedNextGame, nextStreamGame, playsAllowed } from './plays.stream-rules.ts';
+import { streamClosedKind } from './plays.stream-progress.ts';
 
 export { PlayRefused, playsAllowed };
 
@@ -50,15 +54,18 @@ export type { GameView };
 
 export async function gameView(deps: Deps, game: PlayableGame): Promise<GameView> {
   const config = withDefaults(game.template, game.config) as Record<string, unknown>;
-  let segments: { label: string }[] = [];
-  if (game.template === 'spin-wheel') {
-    const names = game.prize_enabled
-      ? (await prizeSlotsOfGame(deps.database.db, game.org_id, game.id)).map((slot) => slot.name)
+  let segments: GameView['segments'] = [];
+  if (isLuckyDraw(game.template)) {
+    const slots = game.prize_enabled
+      ? await prizeSlotsOfGame(deps.database.db, game.org_id, game.id)
       : [];
     segments =
-      names.length > 0
-        ? names.map((label) => ({ label }))
-        : ((config.segments as { label: string }[] | undefined) ?? []);
+      slots.length > 0
+        ? slots.map(slotSegment)
+        : configSegments(
+            (config.segments as { label: string }[] | undefined) ?? [],
+            game.translations,
+          );
   }
   return {
     id: game.id,
@@ -67,6 +74,7 @@ export async function gameView(deps: Deps, game: PlayableGame): Promise<GameView
     template: game.template,
     config,
     segments,
+    translations: gameTexts(game.translations),
   };
 }
 
@@ -110,9 +118,12 @@ export async function explainToken(
 }
 
 function assertStreamOpen(deps: Deps, stream: PlayableStream): void {
-  const availability = streamAvailability(stream, deps.clock.now());
-  if (availability === 'ended') throw new PlayRefused('cap_reached');
-  if (availability !== 'open') throw new PlayRefused('unavailable');
+  // Paused, ended and full streams each say so (plays.stream-progress.ts).
+  const closed = streamClosedKind(stream, deps.clock.now());
+  if (closed) throw new PlayRefused(closed);
+  if (streamAvailability(stream, deps.clock.now()) !== 'open') {
+    throw new PlayRefused('unavailable');
+  }
 }
 
 async function startWithToken(
@@ -140,6 +151,7 @@ async function startWithToken(
       gameId: game.id,
       expect: target,
     });
+    deps.metrics.sessionConsume('play_page', play ? 'consumed' : 'refused');
   } else {
     const stream = await findPlayableStream(deps, target.streamId);
     if (!stream) throw new PlayRefused('unknown');
@@ -157,7 +169,7 @@ async function startWithToken(
     game = await playableGame(deps, gameId, stream.org_id);
     play = await deps.database.db.transaction().execute(async (trx) => {
       await lockStream(trx, stream.id);
-      if (!(await countStreamPlay(trx, stream.id))) throw new PlayRefused('cap_reached');
+      if (!(await countStreamPlay(trx, stream.id))) throw new PlayRefused('stream_full');
       const admitted = await consumeTokenIntoPlay(trx, {
         token: request.session_token,
         now,
@@ -165,6 +177,7 @@ async function startWithToken(
         gameId,
         expect: target,
       });
+      deps.metrics.sessionConsume('play_page', admitted ? 'consumed' : 'refused');
       // Roll the count back with the transaction when the token lost a race.
       if (!admitted) throw new PlayRefused('consumed');
       return admitted;
@@ -217,7 +230,7 @@ async function startPublicStream(
     );
     const game = gameId === undefined ? undefined : games.get(gameId);
     if (!game) throw new PlayRefused('unavailable');
-    if (!(await countStreamPlay(trx, stream.id))) throw new PlayRefused('cap_reached');
+    if (!(await countStreamPlay(trx, stream.id))) throw new PlayRefused('stream_full');
     const play = await insertPlay(trx, {
       org_id: stream.org_id,
       game_id: game.id,
@@ -265,9 +278,16 @@ export interface CompletedPlay {
   play: PlayRow;
   /** The public stream's page again, when the player has another game to play there. */
   nextUrl: string | null;
+  /** With `nextUrl`: the game that play will be, when it can be named (fixed order). */
+  nextGame: { title: string; translations: LangTexts<string> } | null;
+  /** Skill games: the personal best and leaderboard rank (plays.standing.ts). */
+  standing: PlayStanding;
 }
 
-async function nextStreamUrl(deps: Deps, play: PlayRow): Promise<string | null> {
+async function nextStreamUrl(
+  deps: Deps,
+  play: PlayRow,
+): Promise<{ url: string; game: CompletedPlay['nextGame'] } | null> {
   if (play.stream_id === null || play.session_id !== null) return null;
   const stream = await findPlayableStream(deps, play.stream_id);
   if (!stream || streamAvailability(stream, deps.clock.now()) !== 'open') return null;
@@ -278,7 +298,14 @@ async function nextStreamUrl(deps: Deps, play: PlayRow): Promise<string | null> 
   if (plays.length >= playsAllowed(stream)) return null;
   // A public-link play has an external id only when the link's signature was verified.
   const query = play.external_id ? await signedQuery(deps, stream.id, play.external_id) : '';
-  return `/stream/${stream.org_slug}/${stream.slug}${query}`;
+  const games = await streamGameTitles(deps.database.db, stream.org_id, stream.game_ids);
+  const playable = stream.game_ids.filter((id) => games.some((g) => g.id === id));
+  const nextId = namedNextGame(stream, playable, plays.length);
+  const game = games.find((g) => g.id === nextId);
+  return {
+    url: `/stream/${stream.org_slug}/${stream.slug}${query}`,
+    game: game ? { title: game.title, translations: titleTexts(game.translations) } : null,
+  };
 }
 
 export async function completePlay(
@@ -313,8 +340,17 @@ export async function completePlay(
     ? await drawPrize(deps, { id: play.id, org_id: play.org_id, game_id: play.game_id, score })
     : null;
   const result: Record<string, unknown> = {};
-  if (game.template === 'spin-wheel') result.segment_index = await wheelLanding(deps, game, prize);
+  if (isLuckyDraw(game.template)) result.segment_index = await wheelLanding(deps, game, prize);
+  if (game.template === 'grid-box-reveal') result.box_index = facts.box_index;
   await setPlayResult(deps.database.db, play.id, result);
-  const nextUrl = await nextStreamUrl(deps, completed);
-  return { score, result, prize, play: { ...completed, result }, nextUrl };
+  const next = await nextStreamUrl(deps, completed);
+  return {
+    score,
+    result,
+    prize,
+    play: { ...completed, result },
+    nextUrl: next?.url ?? null,
+    nextGame: next?.game ?? null,
+    standing: await playStanding(deps, game, completed),
+  };
 }

@@ -22,3 +22,16 @@ export function nextStreamGame(
 export function playsAllowed(stream: PlayableStream): number {
   return stream.max_plays_per_player ?? stream.game_ids.length;
 }
+
+/**
+ * The game a player's next play will be, when it can be named before it starts: fixed order
+ * only (`nextStreamGame` picks a random one at start). `gameIds` are the games that order walks.
+ */
+export function namedNextGame(
+  stream: Pick<PlayableStream, 'order_mode'>,
+  gameIds: readonly number[],
+  playCount: number,
+): number | undefined {
+  if (stream.order_mode === 'random' || gameIds.length === 0) return undefined;
+  return gameIds[playCount % gameIds.length];
+}

@@ -11,6 +11,7 @@ import {
   drawableSlots,
   type DrawRow,
   findDrawOfPlay,
+  type SlotTranslations,
   findDrawStatus,
   findPlayDrawDetail,
   insertDraw,
@@ -27,13 +28,21 @@ import { DRAW_TOKEN_TTL_MS, drawTokenKey, readDrawToken, signDrawToken } from '.
 export interface PrizeOffer {
   draw_token: string | null;
   expires_at: Date;
-  slot: { id: number; name: string; description: string | null; type: PrizeType };
+  slot: {
+    id: number;
+    name: string;
+    description: string | null;
+    type: PrizeType;
+    /** The slot's texts per page language: the play route shows the page's (web/localize.ts). */
+    translations: SlotTranslations;
+  };
   segment_index: number;
 }
 
 export interface ClaimedPrize {
   name: string;
   description: string | null;
+  translations: SlotTranslations;
   type: PrizeType;
   code: string | null;
   url: string | null;
@@ -86,7 +95,13 @@ async function offerFor(
   return {
     draw_token: token,
     expires_at: expiresAt,
-    slot: { id: slot.id, name: slot.name, description: slot.description, type: slot.type },
+    slot: {
+      id: slot.id,
+      name: slot.name,
+      description: slot.description,
+      type: slot.type,
+      translations: slot.translations,
+    },
     segment_index: index,
   };
 }
@@ -180,7 +195,12 @@ export type PlayPrize =
 export interface ShownOffer {
   draw_token: string | null;
   expires_at: Date;
-  slot: { name: string; description: string | null; type: PrizeType };
+  slot: {
+    name: string;
+    description: string | null;
+    type: PrizeType;
+    translations: SlotTranslations;
+  };
 }
 
 export async function prizeOfPlay(
@@ -189,7 +209,12 @@ export async function prizeOfPlay(
 ): Promise<PlayPrize | null> {
   const draw = await findPlayDrawDetail(deps.database.db, play.org_id, play.id);
   if (!draw || draw.type === 'no_prize') return null;
-  const prize = { name: draw.name, description: draw.description, type: draw.type };
+  const prize = {
+    name: draw.name,
+    description: draw.description,
+    translations: draw.translations,
+    type: draw.type,
+  };
   if (draw.status === 'claimed') {
     const code =
       draw.type === 'voucher_set'
@@ -254,7 +279,12 @@ async function handOut(
   slot: ClaimedSlot,
   { orgId, drawId, now }: { orgId: number; drawId: number; now: Date },
 ): Promise<ClaimedPrize> {
-  const prize = { name: slot.name, description: slot.description, type: slot.type };
+  const prize = {
+    name: slot.name,
+    description: slot.description,
+    translations: slot.translations,
+    type: slot.type,
+  };
   switch (slot.type) {
     case 'voucher_set': {
       if (slot.voucher_set_id === null) throw gone('Prize no longer available');

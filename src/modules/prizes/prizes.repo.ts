@@ -17,7 +17,12 @@ export interface PrizeSlotRow {
   voucher_set_id: number | null;
   voucher_code: string | null;
   external_url: string | null;
+  /** Name and description per page language; `{}` when none. */
+  translations: SlotTranslations;
 }
+
+/** `{ "th": { name?, description? } }`: a slot's texts in other page languages. */
+export type SlotTranslations = Record<string, { name?: string; description?: string }>;
 
 /** A slot's content: what an editor sets (position and wins are the server's). */
 export type SlotContent = Omit<PrizeSlotRow, 'id' | 'game_id' | 'position' | 'won_count'>;
@@ -36,6 +41,7 @@ const SLOT_COLUMNS = [
   'voucher_set_id',
   'voucher_code',
   'external_url',
+  'translations',
 ] as const;
 
 export async function listSlots(
@@ -50,7 +56,7 @@ export async function listSlots(
     .where('game_id', '=', gameId)
     .orderBy('position')
     .orderBy('id')
-    .execute();
+    .execute() as Promise<PrizeSlotRow[]>;
 }
 
 /**
@@ -106,7 +112,7 @@ export async function updateSlot(
 ): Promise<void> {
   await trx
     .updateTable('prize_slots')
-    .set({ ...content, position })
+    .set({ ...content, translations: JSON.stringify(content.translations), position })
     .where('org_id', '=', orgId)
     .where('id', '=', slotId)
     .execute();
@@ -124,6 +130,7 @@ export async function insertSlots(
     .values(
       slots.map(({ position, content }) => ({
         ...content,
+        translations: JSON.stringify(content.translations),
         org_id: orgId,
         game_id: gameId,
         position,
@@ -146,6 +153,7 @@ export async function drawableSlots(
   const result = await sql<DrawableSlot>`
     SELECT s.id, s.game_id, s.position, s.name, s.description, s.type, s.win_chance, s.quantity,
            s.won_count, s.min_score, s.voucher_set_id, s.voucher_code, s.external_url,
+           s.translations,
            (s.type <> 'voucher_set' OR (
               (v.expires_at IS NULL OR v.expires_at > ${now})
               AND EXISTS (SELECT 1 FROM voucher_codes c
@@ -212,6 +220,7 @@ export async function findDrawOfPlay(
 export interface ClaimedSlot {
   name: string;
   description: string | null;
+  translations: SlotTranslations;
   type: PrizeType;
   voucher_set_id: number | null;
   voucher_code: string | null;
@@ -235,7 +244,7 @@ export async function claimDraw(
       LEFT JOIN voucher_sets v ON v.org_id = s.org_id AND v.id = s.voucher_set_id
      WHERE d.id = ${draw.drawId} AND d.org_id = ${draw.orgId} AND d.play_id = ${draw.playId}
        AND d.status = 'drawn' AND s.id = d.slot_id
-    RETURNING s.name, s.description, s.type, s.voucher_set_id, s.voucher_code, s.external_url,
+    RETURNING s.name, s.description, s.translations, s.type, s.voucher_set_id, s.voucher_code, s.external_url,
               v.expires_at AS set_expires_at
   `.execute(trx);
   return result.rows[0];
@@ -275,6 +284,7 @@ export interface PlayDrawDetail {
   drawn_at: Date;
   name: string;
   description: string | null;
+  translations: SlotTranslations;
   type: PrizeType;
   voucher_code: string | null;
   external_url: string | null;
@@ -289,7 +299,7 @@ export async function findPlayDrawDetail(
   playId: number,
 ): Promise<PlayDrawDetail | undefined> {
   const result = await sql<PlayDrawDetail>`
-    SELECT d.id, d.status, d.drawn_at, s.name, s.description, s.type, s.voucher_code,
+    SELECT d.id, d.status, d.drawn_at, s.name, s.description, s.translations, s.type, s.voucher_code,
            s.external_url, c.code AS allocated_code
       FROM prize_draws d
       JOIN prize_slots s ON s.id = d.slot_id AND s.org_id = d.org_id

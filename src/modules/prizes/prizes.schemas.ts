@@ -1,9 +1,34 @@
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import { Nullable } from '../../http/schemas.ts';
+import { LANGS } from '../../web/i18n.ts';
 import { MAX_SLOTS } from './prizes.service.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const Int32 = Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 });
+
+const SLOT_TRANSLATIONS_DESCRIPTION =
+  'The slot\'s name and description per page language: { "th": { name, description } }, each optional, ' +
+  'same length limits as the originals. The play page (wheel labels, the prize won, the claimed prize) ' +
+  "shows the page's language and falls back, text by text, to the slot's own name and description.";
+
+/** As sent (blank or null texts are dropped) and as read back (only the texts given). */
+const slotTranslations = (text: (max: number) => TSchema) =>
+  Type.Object(
+    Object.fromEntries(
+      LANGS.map((lang) => [
+        lang,
+        Type.Optional(
+          Type.Object(
+            { name: Type.Optional(text(50)), description: Type.Optional(text(200)) },
+            { additionalProperties: false },
+          ),
+        ),
+      ]),
+    ),
+    { additionalProperties: false, description: SLOT_TRANSLATIONS_DESCRIPTION },
+  );
+const SlotTranslations = slotTranslations((max) => Type.String({ maxLength: max }));
+const SlotTranslationsInput = slotTranslations((max) => Nullable(Type.String({ maxLength: max })));
 
 const PrizeTypeSchema = Type.Union(
   [
@@ -41,6 +66,7 @@ export const PrizeSlot = Type.Object({
     }),
   ),
   external_url: Nullable(Type.String()),
+  translations: SlotTranslations,
 });
 
 export const PrizeSlotInput = Type.Object({
@@ -71,6 +97,7 @@ export const PrizeSlotInput = Type.Object({
       Type.String({ maxLength: 2000, description: 'Required for external_link: http(s) URL' }),
     ),
   ),
+  translations: Type.Optional(SlotTranslationsInput),
 });
 
 export const GameParams = Type.Object({ gameId: Id });

@@ -5,6 +5,7 @@ import { requireVisibleGame } from '../games/index.ts';
 import { mayReadPrizeSecrets, requireOrgRole, type Role } from '../organizations/index.ts';
 import type { Actor } from '../users/index.ts';
 import { countCodes, findVoucherSets } from '../vouchers/index.ts';
+import { LANGS } from '../../web/i18n.ts';
 import {
   deleteSlotsExcept,
   insertSlots,
@@ -13,6 +14,7 @@ import {
   lockSlots,
   type PrizeSlotRow,
   type SlotContent,
+  type SlotTranslations,
   updateSlot,
 } from './prizes.repo.ts';
 
@@ -32,6 +34,8 @@ export interface PrizeSlotInput {
   voucher_set_id?: number | null | undefined;
   voucher_code?: string | null | undefined;
   external_url?: string | null | undefined;
+  /** `{ "th": { name?, description? } }`: the slot's texts in other page languages. */
+  translations?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface PrizeSlot extends PrizeSlotRow {
@@ -89,6 +93,7 @@ function slotContent(input: PrizeSlotInput, at: string): SlotContent {
   const content: SlotContent = {
     name,
     description,
+    translations: slotTranslations(input.translations, at),
     type: input.type,
     win_chance: input.win_chance,
     quantity,
@@ -125,6 +130,45 @@ function slotContent(input: PrizeSlotInput, at: string): SlotContent {
       break;
   }
   return content;
+}
+
+/**
+ * A slot's texts per page language, trimmed, blanks dropped (the slot's own text shows instead),
+ * with the limits of the originals.
+ */
+function slotTranslations(input: unknown, at: string): SlotTranslations {
+  if (input === undefined || input === null) return {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw invalid(`${at}.translations must be an object keyed by language`);
+  }
+  const out: SlotTranslations = {};
+  for (const [lang, texts] of Object.entries(input)) {
+    const where = `${at}.translations.${lang}`;
+    if (!(LANGS as readonly string[]).includes(lang)) {
+      throw invalid(
+        `${at}.translations has an unknown language: ${lang} (languages: ${LANGS.join(', ')})`,
+      );
+    }
+    if (typeof texts !== 'object' || texts === null || Array.isArray(texts)) {
+      throw invalid(`${where} must be an object with name and description`);
+    }
+    const { name, description, ...rest } = texts as Record<string, unknown>;
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) throw invalid(`${where} has unknown key(s): ${unknown.join(', ')}`);
+    const entry: { name?: string; description?: string } = {};
+    for (const [key, value, max] of [
+      ['name', name, 50],
+      ['description', description, 200],
+    ] as const) {
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'string') throw invalid(`${where}.${key} must be a string`);
+      const trimmed = value.trim();
+      if (trimmed.length > max) throw invalid(`${where}.${key} may have at most ${max} characters`);
+      if (trimmed) entry[key] = trimmed;
+    }
+    if (Object.keys(entry).length > 0) out[lang] = entry;
+  }
+  return out;
 }
 
 const withRemaining = (row: PrizeSlotRow): PrizeSlot => ({

@@ -471,6 +471,7 @@ describe('claiming prizes', () => {
       expect(prize).toEqual({
         name: slot.name,
         description: slot.description ?? null,
+        translations: {},
         type: slot.type,
         ...expected,
       });

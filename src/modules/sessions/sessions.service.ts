@@ -124,6 +124,7 @@ export async function consumeSession(
   playerUuid: string | null,
 ): Promise<ConsumedSession> {
   const row = await consumeSessionRow(deps.database, token, deps.clock.now(), playerUuid);
+  deps.metrics.sessionConsume('api', row ? 'consumed' : 'refused');
   // Unknown tokens get the same 410: the documented message already says "invalid".
   if (!row) throw new AppError('session_gone', SESSION_GONE_MESSAGE);
   return row;

@@ -212,6 +212,12 @@ async function buildRequest(
 
 /** One attempt of one message, if it is due and free; records it and schedules the next. */
 export async function deliverMessage(deps: Deps, messageId: string): Promise<DeliveryOutcome> {
+  const outcome = await attemptDelivery(deps, messageId);
+  deps.metrics.webhookDelivery(outcome);
+  return outcome;
+}
+
+async function attemptDelivery(deps: Deps, messageId: string): Promise<DeliveryOutcome> {
   const attemptedAt = deps.clock.now();
   const db = deps.database.db;
   const message = await claimMessage(db, messageId, attemptedAt, leaseMs(deps));

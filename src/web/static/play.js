@@ -1,7 +1,15 @@
 // The play page's state machine (docs/play.md): start or resume → game → result → prize.
 // The server renders the first screen; this script takes over from its start button.
 
-const TEMPLATES = new Set(['spin-wheel', 'memory-match', 'quick-tap']);
+import { createResult } from './result.js';
+
+const TEMPLATES = new Set([
+  'spin-wheel',
+  'memory-match',
+  'quick-tap',
+  'scratch-card',
+  'grid-box-reveal',
+]);
 const PAGE_ERRORS = new Set([
   'consumed',
   'expired',
@@ -11,7 +19,17 @@ const PAGE_ERRORS = new Set([
   'unavailable',
   'missing_token',
   'cap_reached',
+  'stream_paused',
+  'stream_ended',
+  'stream_full',
 ]);
+
+const STREAM_BADGES = {
+  stream_paused: 'badge-clock',
+  cap_reached: 'badge-done',
+  stream_ended: 'badge-done',
+  stream_full: 'badge-done',
+};
 
 const readJson = (id) => JSON.parse(document.getElementById(id)?.textContent ?? 'null');
 const view = readJson('play-view');
@@ -67,7 +85,8 @@ async function post(path, body, fallback) {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
+      // Every play API body says the page's language: game texts and prizes come back in it.
+      body: JSON.stringify({ ...body, lang: view?.lang }),
     });
   } catch {
     throw new PlayFailure('network');
@@ -110,7 +129,8 @@ function showError(error) {
     h(
       'section',
       { class: 'screen screen-error', testid: 'error-screen', 'data-error': kind },
-      h('div', { class: 'badge badge-error', 'aria-hidden': 'true' }),
+      // A stream that is paused or used up is not a fault: a clock or a tick (render-stream.ts).
+      h('div', { class: `badge ${STREAM_BADGES[kind] ?? 'badge-error'}`, 'aria-hidden': 'true' }),
       h('h1', { class: 'title' }, t[`error.${kind}.title`]),
       h('p', { class: 'lead' }, t[`error.${kind}.body`]),
       retryable &&
@@ -173,165 +193,6 @@ async function begin(button) {
   }
 }
 
-function prizeOffer(prize) {
-  if (!prize.draw_token || prize.slot?.type === 'no_prize') {
-    return h(
-      'div',
-      { class: 'prize-box prize-none', testid: 'no-prize' },
-      h('h2', {}, t['prize.none_title']),
-      h('p', { class: 'muted' }, t['prize.none_body']),
-    );
-  }
-  const expires = new Date(prize.expires_at);
-  const claimBy = Number.isFinite(expires.getTime())
-    ? fmt(t['prize.claim_by'], {
-        time: expires.toLocaleTimeString(view.lang === 'th' ? 'th-TH' : 'en-GB', {
-          hour: '2-digit',
-          minute: '2-digit',
-        }),
-      })
-    : null;
-  const box = h(
-    'div',
-    { class: 'prize-box', testid: 'prize-offer' },
-    h('p', { class: 'eyebrow' }, t['prize.won']),
-    h('h2', { class: 'prize-name' }, prize.slot?.name ?? ''),
-    prize.slot?.description && h('p', { class: 'muted' }, prize.slot.description),
-  );
-  const button = h(
-    'button',
-    {
-      type: 'button',
-      class: 'btn btn-secondary',
-      testid: 'claim-button',
-      onclick: () => void claim(prize.draw_token, box, button),
-    },
-    t['prize.claim'],
-  );
-  box.append(button);
-  if (claimBy) box.append(h('p', { class: 'fine' }, claimBy));
-  return box;
-}
-
-async function claim(drawToken, box, button) {
-  setBusy(button, t['prize.claiming']);
-  try {
-    const { prize } = await post('/play/api/claim', { draw_token: drawToken }, 'claim_failed');
-    box.replaceWith(claimedPrize(prize));
-  } catch (error) {
-    showError(error);
-  }
-}
-
-function claimedPrize(prize) {
-  const link = safeUrl(prize.url);
-  const code = prize.code
-    ? h(
-        'div',
-        { class: 'code-row' },
-        h('p', { class: 'muted' }, t['prize.code']),
-        h('p', { class: 'prize-code', testid: 'prize-code' }, prize.code),
-        navigator.clipboard &&
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'btn btn-ghost',
-              onclick: (event) => {
-                const copy = event.currentTarget;
-                navigator.clipboard.writeText(prize.code).then(
-                  () => (copy.textContent = t['prize.copied']),
-                  () => {},
-                );
-              },
-            },
-            t['prize.copy'],
-          ),
-      )
-    : null;
-  return h(
-    'div',
-    { class: 'prize-box prize-claimed', testid: 'prize', 'data-type': prize.type },
-    h('p', { class: 'eyebrow' }, t['prize.title']),
-    h('h2', { class: 'prize-name' }, prize.name),
-    prize.description && h('p', { class: 'muted' }, prize.description),
-    code,
-    link &&
-      h(
-        'a',
-        {
-          class: 'btn btn-secondary',
-          testid: 'prize-link',
-          href: link,
-          target: '_blank',
-          rel: 'noopener noreferrer',
-        },
-        t['prize.redeem'],
-      ),
-    !code && !link && h('p', { class: 'muted' }, t['prize.item']),
-  );
-}
-
-/** A won prize whose claim deadline has passed (shown when the play's link is reopened). */
-function expiredPrize(prize) {
-  return h(
-    'div',
-    { class: 'prize-box prize-expired', testid: 'prize-expired' },
-    h('p', { class: 'eyebrow' }, t['prize.won']),
-    h('h2', { class: 'prize-name' }, prize.slot?.name ?? ''),
-    prize.slot?.description && h('p', { class: 'muted' }, prize.slot.description),
-    h('p', { class: 'muted' }, t['prize.expired']),
-  );
-}
-
-/** The prize of a reopened play, by its state (docs/play.md, PrizeView). */
-function reopenedPrize(prize) {
-  if (prize?.state === 'claimed') return claimedPrize(prize);
-  if (prize?.state === 'expired') return expiredPrize(prize);
-  if (prize?.state === 'pending') return prizeOffer(prize);
-  return null;
-}
-
-/** A public stream's "Next game" on a reopened result: starts the next play in place. */
-function nextButton() {
-  const button = h(
-    'button',
-    { type: 'button', class: 'btn btn-primary', testid: 'next-game' },
-    t['next.game'],
-  );
-  button.addEventListener('click', () => void begin(button), { once: true });
-  return button;
-}
-
-function showResult(game, outcome) {
-  const score = typeof outcome?.score === 'number' ? outcome.score : 0;
-  const index = outcome?.result?.segment_index;
-  const landed = game.template === 'spin-wheel' ? game.segments?.[index]?.label : undefined;
-  const next = safeUrl(outcome?.next_url);
-  const resultText = game.config?.result_text;
-  show(
-    h(
-      'section',
-      { class: 'screen screen-result', testid: 'result-screen' },
-      h('div', { class: 'badge badge-done', 'aria-hidden': 'true' }),
-      h('h1', { class: 'title' }, t['result.title']),
-      landed && h('p', { class: 'muted' }, t['result.landed']),
-      landed && h('p', { class: 'landed', testid: 'segment-result' }, landed),
-      h(
-        'div',
-        { class: game.template === 'spin-wheel' ? 'score-box compact' : 'score-box' },
-        h('span', { class: 'muted' }, t['result.score']),
-        h('span', { class: 'score', testid: 'score', 'data-score': score }, String(score)),
-      ),
-      typeof resultText === 'string' && resultText && h('p', { class: 'intro' }, resultText),
-      outcome?.prize && prizeOffer(outcome.prize),
-      outcome?.reopened && reopenedPrize(outcome.reopened),
-      next && h('a', { class: 'btn btn-primary', testid: 'next-game', href: next }, t['next.game']),
-      outcome?.nextPlay && nextButton(),
-    ),
-  );
-}
-
 /** Same format as the server's formatRemaining. */
 function formatRemaining(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
@@ -366,6 +227,20 @@ function runCountdown(section) {
     setTimeout(() => window.location.reload(), 1000);
   }, 250);
 }
+
+const { showResult } = createResult({
+  view,
+  t,
+  fmt,
+  h,
+  svg,
+  post,
+  safeUrl,
+  show,
+  showError,
+  setBusy,
+  begin,
+});
 
 function boot() {
   // A finished play's link reopened: its result and prize again, with a working Claim button.

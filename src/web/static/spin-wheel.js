@@ -2,7 +2,11 @@
 // the wheel only animates to the segment it names, so nothing on the client can pick a prize.
 
 const RADIUS = 100;
-const LABEL_MAX = 14;
+// Labels run along the radius from just inside the rim towards the hub, never past either.
+const LABEL_OUTER = 88;
+const LABEL_INNER = 20;
+const LABEL_MAX = 24;
+const MIN_FONT = 8.5;
 // Degrees per millisecond while waiting for the server's answer (two turns a second).
 const CRUISE = 0.72;
 
@@ -18,9 +22,90 @@ function slicePath(from, to) {
   return `M0 0L${x1.toFixed(2)} ${y1.toFixed(2)}A${RADIUS} ${RADIUS} 0 ${large} 1 ${x2.toFixed(2)} ${y2.toFixed(2)}Z`;
 }
 
-function shorten(label) {
-  const chars = [...label];
-  return chars.length > LABEL_MAX ? `${chars.slice(0, LABEL_MAX - 1).join('')}…` : label;
+/** Grapheme clusters, so a Thai vowel or tone mark is never cut from its consonant. */
+function graphemes(label) {
+  if (typeof Intl !== 'undefined' && Intl.Segmenter) {
+    return [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(label)].map(
+      (s) => s.segment,
+    );
+  }
+  return [...label];
+}
+
+function shorten(label, max) {
+  const parts = graphemes(label);
+  return parts.length > max ? `${parts.slice(0, max - 1).join('')}…` : label;
+}
+
+/** The word break nearest the middle of `label` (any language), or -1. */
+function middleBreak(label) {
+  const words =
+    typeof Intl !== 'undefined' && Intl.Segmenter
+      ? [...new Intl.Segmenter(undefined, { granularity: 'word' }).segment(label)]
+      : [];
+  // After a space where there is one ("10% off"), else between words (Thai has no spaces).
+  const spaced = words.some(({ index }) => /\s/.test(label[index - 1] ?? ''));
+  let best = -1;
+  for (const { index } of words) {
+    if (index <= 0 || (spaced && !/\s/.test(label[index - 1]))) continue;
+    if (Math.abs(index - label.length / 2) < Math.abs(best - label.length / 2)) {
+      best = index;
+    }
+  }
+  return best;
+}
+
+/**
+ * Fits each label between the hub and the rim, measured in the page (Thai and wide letters take
+ * what they really take): smaller first, then on two lines where the slice is wide enough, and
+ * only then shortened with an ellipsis. The banner and the result show the whole label.
+ */
+function fitLabels(texts, labels, fontSize, step, svg) {
+  const room = LABEL_OUTER - LABEL_INNER;
+  const measure = (node) =>
+    typeof node.getComputedTextLength === 'function' ? node.getComputedTextLength() : 0;
+  const floor = Math.min(fontSize, MIN_FONT);
+  texts.forEach((text, i) => {
+    const label = labels[i];
+    const sized = (size) => {
+      text.setAttribute('font-size', size.toFixed(1));
+      return size;
+    };
+    // Two lines need the slice to be about two letters high where the label ends.
+    const cut = step >= 40 ? middleBreak(label) : -1;
+    // A long label that can break goes on two lines before its letters get small.
+    const oneLineFloor = cut > 0 ? Math.max(floor, fontSize - 2) : floor;
+    for (let size = fontSize; size >= oneLineFloor; size -= 0.5) {
+      sized(size);
+      if (measure(text) <= room) return;
+    }
+    if (cut > 0) {
+      const parts = [label.slice(0, cut).trim(), label.slice(cut).trim()];
+      const lines = parts.map((part, k) =>
+        svg('tspan', { x: 0, dy: k === 0 ? '-0.6em' : '1.2em' }, part),
+      );
+      text.replaceChildren(...lines);
+      const widest = () => Math.max(...lines.map(measure));
+      for (let size = fontSize; size >= floor; size -= 0.5) {
+        sized(size);
+        if (widest() <= room) return;
+      }
+      lines.forEach((line, k) => {
+        let max = graphemes(parts[k]).length;
+        while (measure(line) > room && max > 2) {
+          max -= 1;
+          line.textContent = shorten(parts[k], max);
+        }
+      });
+      return;
+    }
+    sized(floor);
+    let max = graphemes(label).length;
+    while (measure(text) > room && max > 2) {
+      max -= 1;
+      text.textContent = shorten(label, max);
+    }
+  });
 }
 
 /** Alternating brand colors; an odd count gets a third color so the last and first differ. */
@@ -46,27 +131,31 @@ export async function play(area, { game, t, h, svg, sleep, reducedMotion, comple
   const labels = labelsOf(game);
   const n = labels.length;
   const step = 360 / n;
-  const fontSize = n <= 6 ? 11 : n <= 8 ? 10 : 8.5;
+  const fontSize = n <= 4 ? 14 : n <= 6 ? 12.5 : n <= 8 ? 11 : 9.5;
+  const texts = [];
 
   const slices = labels.map((label, i) => {
     const along = i * step + step / 2 - 90;
     // Radial labels centred in their slice; those on the left half are turned round so no
     // label is upside down when the wheel is at rest.
-    const upright = Math.cos((along * Math.PI) / 180) < -1e-9 ? ' rotate(180)' : '';
+    // Anchored at the rim end, so short labels sit out where the slice is widest.
+    const flipped = Math.cos((along * Math.PI) / 180) < -1e-9;
+    const text = svg(
+      'text',
+      {
+        transform: `rotate(${along}) translate(${LABEL_OUTER} 0)${flipped ? ' rotate(180)' : ''}`,
+        'text-anchor': flipped ? 'start' : 'end',
+        'dominant-baseline': 'central',
+        'font-size': fontSize,
+      },
+      shorten(label, LABEL_MAX),
+    );
+    texts.push(text);
     return svg(
       'g',
       { class: `segment tone-${tone(i, n)}`, testid: 'segment', 'data-index': i },
       svg('path', { d: slicePath(i * step, (i + 1) * step) }),
-      svg(
-        'text',
-        {
-          transform: `rotate(${along}) translate(${RADIUS * 0.6} 0)${upright}`,
-          'text-anchor': 'middle',
-          'dominant-baseline': 'central',
-          'font-size': fontSize,
-        },
-        shorten(label),
-      ),
+      text,
     );
   });
   const rotor = svg('g', { class: 'rotor' }, ...slices);
@@ -90,6 +179,7 @@ export async function play(area, { game, t, h, svg, sleep, reducedMotion, comple
     banner,
     button,
   );
+  fitLabels(texts, labels, fontSize, step, svg);
 
   const shownAt = performance.now();
   await new Promise((resolve) => button.addEventListener('click', resolve, { once: true }));

@@ -4,6 +4,7 @@ import { dailyplayEn } from './dailyplay.en.ts';
 import { journeysEn } from './journeys.en.ts';
 import { membersEn } from './members.en.ts';
 import { sendingEn } from './sending.en.ts';
+import { brandingEn } from './branding.en.ts';
 import { settingsEn } from './settings.en.ts';
 
 /** The dashboard's English words; every other language has exactly these keys (i18n.tsx). */
@@ -270,6 +271,13 @@ export const en = {
     'One per line, 2 to 12. Shown when prizes are off; with prizes on, the prize slots fill the wheel.',
   'games.intro_text': 'Start screen text',
   'games.result_text': 'Result screen text',
+  'games.cta_text': 'Button on the result screen',
+  'games.cta_text_hint': 'Up to 40 characters, e.g. “Book your stay”. Set it with its link.',
+  'games.cta_url': 'Button link',
+  'games.cta_url_hint': 'An https:// address the button opens.',
+  'games.leaderboard': 'Show the player’s rank',
+  'games.leaderboard_hint':
+    'The result screen says where the player’s best score ranks among everyone who played.',
   'games.prize_enabled': 'Prizes',
   'games.prize_enabled_hint': 'When on, every play draws from the game’s prize slots.',
   'games.prizes': 'Prizes',
@@ -444,6 +452,7 @@ export const en = {
   ...membersEn,
   ...settingsEn,
   ...sendingEn,
+  ...brandingEn,
   ...journeysEn,
   ...dailyplayEn,
 } as const;

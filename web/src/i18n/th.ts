@@ -5,6 +5,7 @@ import type { Dictionary } from './i18n.tsx';
 import { journeysTh } from './journeys.th.ts';
 import { membersTh } from './members.th.ts';
 import { sendingTh } from './sending.th.ts';
+import { brandingTh } from './branding.th.ts';
 import { settingsTh } from './settings.th.ts';
 
 /** The dashboard's Thai words; the type makes a missing or extra key a compile error. */
@@ -140,6 +141,12 @@ export const th: Dictionary = {
     'บรรทัดละหนึ่งช่อง 2 ถึง 12 ช่อง ใช้เมื่อปิดรางวัล เมื่อเปิดรางวัล ช่องรางวัลจะแสดงบนวงล้อแทน',
   'games.intro_text': 'ข้อความหน้าเริ่มเกม',
   'games.result_text': 'ข้อความหน้าผลลัพธ์',
+  'games.cta_text': 'ปุ่มบนหน้าผลลัพธ์',
+  'games.cta_text_hint': 'ไม่เกิน 40 ตัวอักษร เช่น “จองห้องพัก” ใส่คู่กับลิงก์ของปุ่ม',
+  'games.cta_url': 'ลิงก์ของปุ่ม',
+  'games.cta_url_hint': 'ที่อยู่ https:// ที่ปุ่มจะเปิด',
+  'games.leaderboard': 'แสดงอันดับของผู้เล่น',
+  'games.leaderboard_hint': 'หน้าผลลัพธ์จะบอกว่าคะแนนดีที่สุดของผู้เล่นอยู่อันดับที่เท่าไรในบรรดาผู้เล่นทั้งหมด',
   'games.prize_enabled': 'รางวัล',
   'games.prize_enabled_hint': 'เมื่อเปิด ทุกการเล่นจะสุ่มจากช่องรางวัลของเกม',
   'games.prizes': 'รางวัล',
@@ -418,6 +425,7 @@ export const th: Dictionary = {
   ...membersTh,
   ...settingsTh,
   ...sendingTh,
+  ...brandingTh,
   ...journeysTh,
   ...dailyplayTh,
 };

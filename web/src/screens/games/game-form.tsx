@@ -20,11 +20,26 @@ import {
 } from '../../data/games.queries.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { GamePreview } from './game-preview.tsx';
+import { GameTranslationsFields, thaiTexts, translationsBody } from './game-translations.tsx';
+import {
+  LUCKY_DRAWS,
+  PrizeGameFields,
+  prizeGameConfig,
+  prizeGameSettings,
+} from './prize-game-fields.tsx';
 
-export const TEMPLATES: readonly GameTemplate[] = ['spin-wheel', 'memory-match', 'quick-tap'];
+export const TEMPLATES: readonly GameTemplate[] = [
+  'spin-wheel',
+  'scratch-card',
+  'grid-box-reveal',
+  'memory-match',
+  'quick-tap',
+];
 const STATUSES: readonly GameStatus[] = ['Draft', 'Active', 'Archived'];
 // The play pages' defaults (src/modules/games/games.templates.ts), shown before anything is set.
 const DEFAULT_COLORS = { primary: '#6d28d9', secondary: '#f59e0b', background: '#0f172a' };
+/** Games scored by skill: the only ones with a personal best and a rank. */
+const SKILL_GAMES: readonly GameTemplate[] = ['memory-match', 'quick-tap'];
 const DEFAULT_SEGMENTS = 'Prize 1\nPrize 2\nPrize 3\nPrize 4\nPrize 5\nTry again';
 
 const text = (config: Record<string, unknown>, key: string, fallback = '') =>
@@ -64,12 +79,17 @@ export function GameForm({
   const [pairs, setPairs] = useState(int(config, 'pairs'));
   const [intro, setIntro] = useState(text(config, 'intro_text'));
   const [result, setResult] = useState(text(config, 'result_text'));
+  const [ctaText, setCtaText] = useState(text(config, 'cta_text'));
+  const [ctaUrl, setCtaUrl] = useState(text(config, 'cta_url'));
+  const [leaderboard, setLeaderboard] = useState(config.leaderboard === true);
   const [segments, setSegments] = useState(
     Array.isArray(config.segments)
       ? (config.segments as { label: string }[]).map((s) => s.label).join('\n')
       : DEFAULT_SEGMENTS,
   );
+  const [prizeGame, setPrizeGame] = useState(prizeGameSettings(config));
   const [prizes, setPrizes] = useState(game?.prize_enabled ?? false);
+  const [thai, setThai] = useState(thaiTexts(game?.translations));
   const segmentList = segments
     .split('\n')
     .map((s) => s.trim())
@@ -79,6 +99,12 @@ export function GameForm({
     event.preventDefault();
     // Only what the template understands: the API refuses unknown settings.
     const settings: Record<string, unknown> = {
+      // Branding overrides set through the API: this form has no fields for them, so keep them.
+      ...Object.fromEntries(
+        ['logo_asset', 'background_asset', 'background_gradient', 'font']
+          .filter((key) => config[key] !== undefined)
+          .map((key) => [key, config[key]]),
+      ),
       primary_color: primary,
       secondary_color: secondary,
       background_color: background,
@@ -86,8 +112,17 @@ export function GameForm({
       ...(duration !== undefined && { duration_s: duration }),
       ...(intro.trim() && { intro_text: intro.trim() }),
       ...(result.trim() && { result_text: result.trim() }),
+      // Both or neither: the API says which one is missing.
+      ...((ctaText.trim() || ctaUrl.trim()) && {
+        cta_text: ctaText.trim(),
+        cta_url: ctaUrl.trim(),
+      }),
+      ...(SKILL_GAMES.includes(template) && leaderboard && { leaderboard: true }),
       ...(template === 'memory-match' && pairs !== undefined && { pairs }),
-      ...(template === 'spin-wheel' && { segments: segmentList.map((label) => ({ label })) }),
+      ...(LUCKY_DRAWS.includes(template) && {
+        segments: segmentList.map((label) => ({ label })),
+      }),
+      ...prizeGameConfig(template, prizeGame),
     };
     const body = {
       org_id: orgId,
@@ -97,6 +132,11 @@ export function GameForm({
       status,
       config: settings,
       prize_enabled: prizes,
+      translations: translationsBody(
+        thai,
+        LUCKY_DRAWS.includes(template) ? segmentList.length : 0,
+        game?.translations,
+      ),
     };
     if (game) update.mutate({ id: game.id, ...body }, { onSuccess: onDone });
     else create.mutate(body, { onSuccess: onDone });
@@ -185,10 +225,13 @@ export function GameForm({
                 />
               )}
             </Group>
-            {template === 'spin-wheel' && (
+            <PrizeGameFields template={template} value={prizeGame} onChange={setPrizeGame} />
+            {LUCKY_DRAWS.includes(template) && (
               <Textarea
-                label={t('games.segments')}
-                description={t('games.segments_hint')}
+                label={t(template === 'spin-wheel' ? 'games.segments' : 'games.outcomes')}
+                description={t(
+                  template === 'spin-wheel' ? 'games.segments_hint' : 'games.outcomes_hint',
+                )}
                 value={segments}
                 onChange={(e) => setSegments(e.currentTarget.value)}
                 autosize
@@ -208,6 +251,39 @@ export function GameForm({
               value={result}
               onChange={(e) => setResult(e.currentTarget.value)}
               autosize
+            />
+            <Group grow align="flex-start">
+              <TextInput
+                label={t('games.cta_text')}
+                description={t('games.cta_text_hint')}
+                maxLength={40}
+                value={ctaText}
+                onChange={(e) => setCtaText(e.currentTarget.value)}
+                data-testid="game-cta-text"
+              />
+              <TextInput
+                type="url"
+                label={t('games.cta_url')}
+                description={t('games.cta_url_hint')}
+                placeholder="https://"
+                value={ctaUrl}
+                onChange={(e) => setCtaUrl(e.currentTarget.value)}
+                data-testid="game-cta-url"
+              />
+            </Group>
+            {SKILL_GAMES.includes(template) && (
+              <Switch
+                label={t('games.leaderboard')}
+                description={t('games.leaderboard_hint')}
+                checked={leaderboard}
+                onChange={(e) => setLeaderboard(e.currentTarget.checked)}
+                data-testid="game-leaderboard"
+              />
+            )}
+            <GameTranslationsFields
+              value={thai}
+              onChange={setThai}
+              segments={LUCKY_DRAWS.includes(template) ? segmentList : []}
             />
             <Switch
               label={t('games.prize_enabled')}
@@ -230,6 +306,7 @@ export function GameForm({
                 segments: segmentList,
                 pairs,
                 duration_s: duration,
+                ...prizeGame,
               }}
             />
           </Stack>

@@ -12,6 +12,8 @@ export interface PreviewSettings {
   segments: string[];
   pairs: number | undefined;
   duration_s: number | undefined;
+  cover_color?: string | undefined;
+  boxes?: number | undefined;
 }
 
 /**
@@ -68,6 +70,52 @@ export function GamePreview({ s }: { s: PreviewSettings }) {
               </Box>
             ))}
           </Group>
+        )}
+        {s.template === 'scratch-card' && (
+          <Box
+            data-testid="preview-scratch"
+            w={180}
+            h={110}
+            p={12}
+            style={{ background: s.primary_color, borderRadius: 12 }}
+          >
+            <Box
+              h="100%"
+              style={{
+                background: s.cover_color ?? '#a8a29e',
+                color: ink(s.cover_color ?? '#a8a29e'),
+                borderRadius: 8,
+                display: 'grid',
+                placeItems: 'center',
+                fontWeight: 800,
+                fontSize: 13,
+              }}
+            >
+              {t('games.preview_scratch')}
+            </Box>
+          </Box>
+        )}
+        {s.template === 'grid-box-reveal' && (
+          <Box
+            data-testid="preview-boxes"
+            style={{
+              display: 'grid',
+              gridTemplateColumns: `repeat(${(s.boxes ?? 9) === 4 ? 2 : 3}, 32px)`,
+              gap: 6,
+            }}
+          >
+            {Array.from({ length: s.boxes ?? 9 }, (_, i) => (
+              <Box
+                key={i}
+                w={32}
+                h={32}
+                style={{
+                  background: `linear-gradient(90deg, transparent 42%, ${s.secondary_color} 42% 58%, transparent 58%), ${s.primary_color}`,
+                  borderRadius: 6,
+                }}
+              />
+            ))}
+          </Box>
         )}
         {s.template === 'memory-match' && (
           <Group gap={4} justify="center">

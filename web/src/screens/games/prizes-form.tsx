@@ -37,6 +37,9 @@ interface Draft {
   quantity: number | undefined;
   code: string;
   url: string;
+  /** The name and description in Thai (empty: the play page shows the name above). */
+  thName: string;
+  thDescription: string;
 }
 
 let nextKey = 0;
@@ -49,7 +52,18 @@ const draftOf = (slot?: PrizeSlot): Draft => ({
   quantity: slot?.quantity ?? undefined,
   code: slot?.voucher_code ?? '',
   url: slot?.external_url ?? '',
+  thName: slot?.translations?.th?.name ?? '',
+  thDescription: slot?.translations?.th?.description ?? '',
 });
+
+/** The slot's translations with its Thai texts as edited (other languages kept). */
+function translationsOf(d: Draft): NonNullable<PrizeSlotInput['translations']> {
+  const { th: _old, ...others } = d.slot?.translations ?? {};
+  const name = d.thName.trim();
+  const description = d.thDescription.trim();
+  if (!name && !description) return others;
+  return { ...others, th: { ...(name && { name }), ...(description && { description }) } };
+}
 const numberOf = (value: number | string) => (typeof value === 'number' ? value : undefined);
 
 function inputOf(d: Draft): PrizeSlotInput {
@@ -64,6 +78,7 @@ function inputOf(d: Draft): PrizeSlotInput {
     voucher_set_id: d.type === 'voucher_set' ? (d.slot?.voucher_set_id ?? null) : null,
     voucher_code: d.type === 'voucher' ? d.code.trim() : null,
     external_url: d.type === 'external_link' ? d.url.trim() : null,
+    translations: translationsOf(d),
   };
 }
 
@@ -129,6 +144,21 @@ function PrizesEditor(props: { game: Game; slots: PrizeSlot[]; onDone: () => voi
                 value={d.quantity ?? ''}
                 onChange={(v) => change(d.key, { quantity: numberOf(v) })}
                 data-testid="prize-quantity"
+              />
+              <TextInput
+                label={t('games.prize_name_th')}
+                description={t('games.prize_th_hint')}
+                maxLength={50}
+                value={d.thName}
+                onChange={(e) => change(d.key, { thName: e.currentTarget.value })}
+                data-testid="prize-name-th"
+              />
+              <TextInput
+                label={t('games.prize_description_th')}
+                maxLength={200}
+                value={d.thDescription}
+                onChange={(e) => change(d.key, { thDescription: e.currentTarget.value })}
+                data-testid="prize-description-th"
               />
               {d.type === 'voucher' && (
                 <TextInput

@@ -139,6 +139,7 @@ export function Shell({ me, children }: { me: Me; children: (ctx: ShellContext) 
               </NavGroup>
               <NavGroup label={t('shell.group.settings')}>
                 <ScreenLink to="/members" label={t('members.nav')} onGo={close} />
+                <ScreenLink to="/branding" label={t('branding.nav')} onGo={close} />
                 <ScreenLink to="/sending-settings" label={t('sending.nav')} onGo={close} />
                 <ScreenLink to="/webhooks" label={t('webhooks.nav')} onGo={close} />
                 <ScreenLink to="/property-keys" label={t('pk.nav')} onGo={close} />
