@@ -10,6 +10,8 @@ export default tseslint.config(
       'bench/results',
       'web/dist',
       'web/src/api/schema.d.ts',
+      'packages/*/dist',
+      'packages/sdk/src/schema.d.ts',
     ],
   },
   js.configs.recommended,
@@ -58,7 +60,7 @@ export default tseslint.config(
   {
     // Node version check and dashboard build run before the server (npm pre-scripts): plain JS,
     // so the version check can still tell an old Node what is wrong.
-    files: ['scripts/**/*.mjs'],
+    files: ['scripts/**/*.mjs', 'packages/*/scripts/**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       sourceType: 'module',

@@ -40,6 +40,7 @@ import { sessionRoutes } from './modules/sessions/index.ts';
 import { streamRoutes } from './modules/streams/index.ts';
 import { segmentRoutes } from './modules/segments/index.ts';
 import { journeyRoutes } from './modules/journeys/index.ts';
+import { mcpRoutes } from './modules/mcp/index.ts';
 import { playerEventRoutes } from './modules/player-events/index.ts';
 import { subscriptionRoutes } from './modules/subscriptions/index.ts';
 import {
@@ -163,6 +164,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   connectionLogRoutes(app, deps);
   connectionLinkRoutes(app, deps);
   tableRoutes(app, deps);
+  mcpRoutes(app, deps, API_VERSION);
   webRoutes(app);
   await dashboardRoutes(app);
   return app;

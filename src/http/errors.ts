@@ -30,6 +30,7 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   forbidden: 403,
   plan_required: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   session_gone: 410,
   invitation_gone: 410,
@@ -88,19 +89,28 @@ export function sendError(
   return reply.code(STATUS_OF[code]).send(body);
 }
 
+/**
+ * The message of a failed schema validation: the first error, naming the field. Routes and the
+ * MCP tools (which validate their arguments with the same validator) both say it this way.
+ */
+export function validationMessage(
+  errors: readonly { instancePath?: string; message?: string | undefined; params?: unknown }[],
+  where: string,
+): string {
+  const first = errors[0];
+  const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
+  const params = first?.params as
+    { missingProperty?: string; additionalProperty?: string } | undefined;
+  const extra = params?.additionalProperty;
+  const field = params?.missingProperty ?? (extra ? [path, extra].filter(Boolean).join('.') : path);
+  return field
+    ? `Invalid ${where}: ${field} ${first?.message ?? 'is invalid'}`
+    : `Invalid ${where}: ${first?.message ?? 'is invalid'}`;
+}
+
 function fromFastifyError(error: FastifyError): { code: ErrorCode; message: string } | undefined {
   if (error.validation) {
-    const first = error.validation[0];
-    const where = error.validationContext ?? 'request';
-    const path = first?.instancePath ? first.instancePath.slice(1).replaceAll('/', '.') : '';
-    const params = first?.params as
-      { missingProperty?: string; additionalProperty?: string } | undefined;
-    const extra = params?.additionalProperty;
-    const field =
-      params?.missingProperty ?? (extra ? [path, extra].filter(Boolean).join('.') : path);
-    const message = field
-      ? `Invalid ${where}: ${field} ${first?.message ?? 'is invalid'}`
-      : `Invalid ${where}: ${first?.message ?? 'is invalid'}`;
+    const message = validationMessage(error.validation, error.validationContext ?? 'request');
     return { code: 'validation_failed', message };
   }
   switch (error.code) {

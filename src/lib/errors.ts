@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'forbidden',
   'plan_required',
   'not_found',
+  'method_not_allowed',
   'conflict',
   'session_gone',
   'invitation_gone',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { png } from '../brand-images.ts';
 import type { Kind } from './walls-seed.ts';
 
 /**
@@ -96,6 +97,10 @@ export const PARAMS: Readonly<Record<string, Rule>> = {
   'doNotContact.lookup:body.player_id': filter('player'),
   'doNotContact.removeHash:path.hash': object('dncHash'),
   'segments.previewAudience:body.audience.segment_id': object('segment'),
+  // Branding names images of its own organization; the delete uses one of its own up.
+  'branding.update:body.logo_asset_id': object('asset'),
+  'branding.update:body.background.asset_id': object('asset'),
+  'branding.deleteAsset:path.assetId': object('assetToDelete'),
   // A preview renders for one of the caller's players; another property's player is 404.
   'templates.preview:body.player_id': object('player'),
   // A casino event is recorded on one of the caller's players; another property's player is 404
@@ -320,6 +325,14 @@ export const BODY_OVERRIDES: Readonly<
       send_at: new Date(Date.now() + 2 * 86_400_000).toISOString(),
     },
   ],
+};
+
+/**
+ * Bodies that are not JSON: the operation's content type and bytes (an image upload names its
+ * organization in the path only).
+ */
+export const RAW_BODIES: Readonly<Record<string, { contentType: string; body: Buffer }>> = {
+  'branding.uploadAsset': { contentType: 'image/png', body: png(24, 24) },
 };
 
 /** Filters the spec cannot name (`column.op=value`): the table routes' row filter. */

@@ -37,6 +37,8 @@ import { addDoNotContact } from '../../src/modules/subscriptions/index.ts';
 import { createUser, login } from '../../src/modules/users/index.ts';
 import { createVoucherSet, generateVoucherCodes } from '../../src/modules/vouchers/index.ts';
 import { createEndpoint } from '../../src/modules/webhooks/index.ts';
+import { uploadAsset } from '../../src/modules/branding/index.ts';
+import { png } from '../brand-images.ts';
 import { makeUser, type TestUser, unique } from '../factories.ts';
 import type { Harness } from '../harness.ts';
 import { inviteWithToken } from '../security/route-seed.ts';
@@ -93,6 +95,8 @@ export const KINDS = [
   'journeyToArchive',
   'draftJourney',
   'journeyRun',
+  'asset',
+  'assetToDelete',
 ] as const;
 export type Kind = (typeof KINDS)[number];
 export type Objects = Readonly<Record<Kind, string | number>>;
@@ -449,6 +453,12 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
     slug: unique('walls-stream'),
     gameIds: [game.id, other.id],
   });
+  // Branding images: one the branding may name, one of its own for the delete to use up.
+  const asset = await uploadAsset(h.deps, actor, org.id, { type: 'image/png', bytes: png(32, 32) });
+  const assetToDelete = await uploadAsset(h.deps, actor, org.id, {
+    type: 'image/png',
+    bytes: png(16, 16),
+  });
   const voucherSet = await createVoucherSet(h.deps, actor, org.id, { name: `Set ${marker}` });
   const prizeSet = await createVoucherSet(h.deps, actor, org.id, { name: `Prize set ${marker}` });
   await generateVoucherCodes(h.deps, actor, org.id, voucherSet.id, { count: 3 });
@@ -617,6 +627,8 @@ export async function seedTenant(h: Harness, label: string): Promise<WallTenant>
       ...audience,
       ...campaigns,
       ...journeys,
+      asset: asset.id,
+      assetToDelete: assetToDelete.id,
     },
     userIds: [...everyone.map((user) => user.id), inviteeLogin.user.id],
     privateStrings: [marker, ...everyone.map((user) => user.email), inviteeEmail],
@@ -672,5 +684,7 @@ export function ghostObjects(): Objects {
     journeyToArchive: randomUUID(),
     draftJourney: randomUUID(),
     journeyRun: randomUUID(),
+    asset: randomUUID(),
+    assetToDelete: randomUUID(),
   };
 }

@@ -1,4 +1,5 @@
 import { Slot, type Template } from './walls-matrix.ts';
+import { RAW_BODIES } from './walls-rules.ts';
 import type { Objects } from './walls-seed.ts';
 
 /**
@@ -49,7 +50,7 @@ export interface Built {
   readonly method: string;
   readonly url: string;
   readonly headers: Record<string, string>;
-  readonly body: string | undefined;
+  readonly body: string | Buffer | undefined;
   /** The slots filled with the other tenant's objects. */
   readonly other: readonly Slot[];
 }
@@ -95,8 +96,16 @@ export function build(template: Template, variant: Variant, self: Objects, other
     const raw = pick(slot);
     if (raw !== undefined) headers[name] = String(raw);
   }
-  const body = template.body === undefined ? undefined : JSON.stringify(fill(template.body));
-  if (body !== undefined) {
+  const raw = RAW_BODIES[template.operationId];
+  const body = raw
+    ? raw.body
+    : template.body === undefined
+      ? undefined
+      : JSON.stringify(fill(template.body));
+  if (raw) {
+    headers['content-type'] = raw.contentType;
+    headers['content-length'] = String(raw.body.length);
+  } else if (body !== undefined) {
     headers['content-type'] = 'application/json';
     // Node's client neither frames a DELETE body by default (no chunking) nor sizes it: without
     // a length the server reads a malformed request (the do-not-contact DELETE takes a body).

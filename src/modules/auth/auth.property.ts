@@ -102,9 +102,13 @@ async function fromUser(
  *   get one 401; the key's `rate_limit_per_minute` applies (429 with `retry_after`).
  * - `Authorization: Bearer <login token or OIDC JWT>` plus `X-Property-Id: <uuid>`: a property
  *   of one of the user's organizations (else 404); scopes follow the user's role.
- * The request must then hold `scope`, else 403. Runs before the body is parsed.
+ * The request must then hold `scope`, else 403 (`null`: any scope, the route checks per
+ * operation, as the MCP endpoint does per tool). Runs before the body is parsed.
  */
-export function requirePropertyAccess(deps: Deps, scope: PropertyScope): onRequestAsyncHookHandler {
+export function requirePropertyAccess(
+  deps: Deps,
+  scope: PropertyScope | null,
+): onRequestAsyncHookHandler {
   return async (request, reply) => {
     const apiKey = request.headers['x-api-key'];
     const bearer = bearerToken(request);
@@ -121,7 +125,7 @@ export function requirePropertyAccess(deps: Deps, scope: PropertyScope): onReque
         'Missing credentials: send X-Api-Key: pk_… or Authorization: Bearer <token>',
       );
     }
-    if (!property.scopes.includes(scope)) {
+    if (scope !== null && !property.scopes.includes(scope)) {
       throw new AppError(
         'forbidden',
         property.keyId

@@ -74,7 +74,7 @@ export function brandingRoutes(app: App, deps: Deps): void {
         operationId: 'branding.update',
         summary: "Set an organization's play-page branding",
         description:
-          'Admin or higher. Replaces the whole branding: a field left out takes its default. Images (`logo_asset_id`, a background `asset_id`) must be uploaded to this organization first (400 otherwise). ' +
+          'Admin or higher. Replaces the whole branding: a field left out takes its default. Images (`logo_asset_id`, a background `asset_id`) must be uploaded to this organization first (404 otherwise, as for an id never issued). ' +
           'A game can override the logo, background and font in its config (`logo_asset`, `background_asset`, `background_gradient`, `font`); its colours win too. Applied on every play screen, errors included, whenever the link names the organization.',
         tags,
         security,

@@ -129,9 +129,10 @@ export async function assertOwnAssets(
   );
   const missing = named.find(([, id]) => !own.has(id));
   if (missing) {
+    // 404 like every reference to another tenant's object (the tenant walls hold it to that).
     throw new AppError(
-      'validation_failed',
-      `${missing[0]} is not an asset of this organization (upload it first)`,
+      'not_found',
+      `${missing[0]} names no image of this organization (upload it first)`,
       { field: missing[0] },
     );
   }
@@ -259,7 +260,7 @@ export async function publicAsset(deps: Deps, assetId: string) {
   return asset;
 }
 
-/** A game's config may name only its own organization's images (refused on save, 400). */
+/** A game's config may name only its own organization's images (refused on save, 404). */
 export async function assertGameAssets(deps: Deps, orgId: number, config: unknown): Promise<void> {
   if (typeof config !== 'object' || config === null) return;
   const { logo_asset: logo, background_asset: background } = config as Record<string, unknown>;

@@ -132,16 +132,19 @@ describe('branding', () => {
   it("refuses another organization's image as logo or background", async () => {
     const [a, b] = [await makeTenant(h), await makeTenant(h)];
     const theirs = await uploaded(b);
-    const logo = expectError(
-      await putBranding(a, { logo_asset_id: theirs.id }),
-      400,
-      'validation_failed',
-    );
+    // 404, and worded exactly as for an id never issued.
+    const logo = expectError(await putBranding(a, { logo_asset_id: theirs.id }), 404, 'not_found');
     expect(logo.error).toContain('logo_asset_id');
+    const ghost = expectError(
+      await putBranding(a, { logo_asset_id: randomUUID() }),
+      404,
+      'not_found',
+    );
+    expect(ghost.error).toBe(logo.error);
     const background = await putBranding(a, {
       background: { type: 'image', asset_id: theirs.id },
     });
-    expectError(background, 400, 'validation_failed');
+    expectError(background, 404, 'not_found');
   });
 });
 
@@ -300,7 +303,7 @@ describe('branding assets', () => {
       headers: a.owner.auth,
       payload: { org_id: a.org.id, config: { logo_asset: theirs.id } },
     });
-    const body = expectError(patched, 400, 'validation_failed');
+    const body = expectError(patched, 404, 'not_found');
     expect(body.error).toContain('config.logo_asset');
   });
 

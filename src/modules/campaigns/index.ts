@@ -21,3 +21,23 @@ export {
   type TriggeredMessage,
 } from './campaigns.triggered.ts';
 export type { CampaignContent } from './campaigns.state.ts';
+// The HTTP schemas and the services behind them, for the MCP tools (modules/mcp).
+export {
+  CampaignIdBody,
+  CampaignParams,
+  CreateCampaignBody,
+  IdempotencyHeaders,
+  ListQuery as CampaignListQuery,
+  PreviewCampaignBody,
+  ScheduleBody,
+  SendCampaignBody,
+} from './campaigns.schemas.ts';
+export {
+  cancelCampaign,
+  createCampaign,
+  getCampaign,
+  listCampaigns,
+  scheduleCampaign,
+  sendCampaign,
+} from './campaigns.service.ts';
+export { previewCampaign } from './campaigns.preview.ts';

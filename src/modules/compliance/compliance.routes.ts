@@ -29,7 +29,7 @@ const Purpose = Type.Union([
   Type.Literal('transactional'),
 ]);
 
-const ConsentBody = Type.Object(
+export const ConsentBody = Type.Object(
   {
     player_id: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: "PlayLoop's id or the casino's" }),
@@ -65,7 +65,7 @@ const ConsentBody = Type.Object(
   { additionalProperties: false },
 );
 
-const RecordBody = Type.Union([
+export const RecordBody = Type.Union([
   ConsentBody,
   Type.Object(
     { consents: Type.Array(ConsentBody, { minItems: 1, maxItems: MAX_CONSENT_BATCH }) },
@@ -91,7 +91,7 @@ const ConsentRow = Type.Object({
   recorded_at: dateTime('When PlayLoop recorded it'),
 });
 
-const CheckBody = Type.Object(
+export const CheckBody = Type.Object(
   {
     channel: Channel,
     purpose: Purpose,

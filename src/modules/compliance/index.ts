@@ -31,7 +31,7 @@ export {
   suppressionHashes,
   type SuppressionKind,
 } from './compliance.suppression.ts';
-export { complianceRoutes } from './compliance.routes.ts';
+export { CheckBody, complianceRoutes, ConsentBody, RecordBody } from './compliance.routes.ts';
 export { inboundSmsRoutes } from './compliance.inbound.routes.ts';
 export { reviewReply } from './compliance.inbound.ts';
 export {

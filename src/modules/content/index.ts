@@ -33,3 +33,4 @@ export {
 } from './content.service.ts';
 export { prepareForSending, renderForSending, type SendingTemplate } from './content.sending.ts';
 export { Rendered } from './content.schemas.ts';
+export { ListQuery as TemplateListQuery, TemplateParams } from './content.schemas.ts';

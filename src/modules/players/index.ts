@@ -28,3 +28,5 @@ export type {
   ImportSummary,
 } from './players.import.ts';
 export { playerActivityConsumer, sessionTarget } from './players.activity.ts';
+// The HTTP schemas, for the MCP tools' input schemas (modules/mcp).
+export { BatchBody, PlayerParams, PlayerPatch } from './players.schemas.ts';

@@ -25,3 +25,8 @@ export {
   type SkipReasonCounts,
 } from './segments.audience.ts';
 export { AudienceSchema, PreviewData, PREVIEW_HELP } from './segments.schemas.ts';
+export {
+  ListQuery as SegmentListQuery,
+  PreviewBody as AudiencePreviewBody,
+  SegmentParams,
+} from './segments.schemas.ts';
