@@ -111,7 +111,15 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(cors, {
     origin: '*',
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'x-api-key', 'Authorization', 'X-Property-Id', 'Prefer'],
+    // Mcp-Protocol-Version: MCP clients running in a browser send it on every request.
+    allowedHeaders: [
+      'Content-Type',
+      'x-api-key',
+      'Authorization',
+      'X-Property-Id',
+      'Prefer',
+      'Mcp-Protocol-Version',
+    ],
     exposedHeaders: [
       'RateLimit-Limit',
       'RateLimit-Remaining',

@@ -96,6 +96,22 @@ describe('the MCP server', () => {
     }
   });
 
+  it("lets an MCP client in a browser through CORS's preflight", async () => {
+    const response = await fetch(`${s.base}/api/mcp`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://agent.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-api-key, mcp-protocol-version',
+      },
+    });
+    expect(response.status).toBe(204);
+    const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase();
+    for (const header of ['content-type', 'x-api-key', 'mcp-protocol-version']) {
+      expect(allowed).toContain(header);
+    }
+  });
+
   it('refuses a JSON-RPC batch, so every tool call is one rate-limited request', async () => {
     const message = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/list', params: {} });
     const response = await fetch(`${s.base}/api/mcp`, {
