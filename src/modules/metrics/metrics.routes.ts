@@ -22,8 +22,12 @@ export function metricsRoutes(app: App, deps: Deps): void {
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (!metricsAllowed(deps.config.metricsToken, request.headers.authorization)) {
-      return sendError(request, reply, 'unauthorized', 'A valid metrics bearer token is required');
+    // request.ip: the client as a trusted proxy reports it (TRUST_PROXY), else the socket's.
+    if (!metricsAllowed(deps.config.metricsToken, request.headers.authorization, request.ip)) {
+      const why = deps.config.metricsToken
+        ? 'A valid metrics bearer token is required'
+        : 'Without METRICS_TOKEN the metrics are served to this machine only';
+      return sendError(request, reply, 'unauthorized', why);
     }
     const text = await metrics.text((error) =>
       request.log.warn({ err: String(error) }, 'a metrics source failed; its values are stale'),

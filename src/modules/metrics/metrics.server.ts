@@ -18,7 +18,8 @@ export async function serveWorkerMetrics(deps: Deps, port: number, host: string)
       answer(404, `Route ${request.method} ${path} not found`, 'not_found');
       return;
     }
-    if (!metricsAllowed(deps.config.metricsToken, request.headers.authorization)) {
+    const client = request.socket.remoteAddress;
+    if (!metricsAllowed(deps.config.metricsToken, request.headers.authorization, client)) {
       answer(401, 'A valid metrics bearer token is required', 'unauthorized');
       return;
     }

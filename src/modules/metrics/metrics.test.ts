@@ -246,6 +246,21 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('without METRICS_TOKEN', () => {
+  it('serves this machine only', async () => {
+    for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      const local = await h.inject({ method: 'GET', url: '/metrics', remoteAddress });
+      expect(local.statusCode, remoteAddress).toBe(200);
+    }
+    for (const remoteAddress of ['203.0.113.5', '10.0.0.7', '::ffff:192.0.2.1', '2001:db8::1']) {
+      const response = await h.inject({ method: 'GET', url: '/metrics', remoteAddress });
+      const body = expectError(response, 401, 'unauthorized');
+      expect(body.error).toContain('METRICS_TOKEN');
+      expect(response.body).not.toContain('http_requests_total');
+    }
+  });
+});
+
 describe('METRICS_TOKEN', () => {
   let guarded: Harness;
   const token = randomBytes(16).toString('hex');
@@ -266,9 +281,16 @@ describe('METRICS_TOKEN', () => {
     }
   });
 
-  it('answers the metrics with the bearer token', async () => {
+  it('answers the metrics with the bearer token, from anywhere', async () => {
     const samples = await scrape(guarded, { authorization: `Bearer ${token}` });
     expect(samples.some((s) => s.name === 'http_requests_total')).toBe(true);
+    const remote = await guarded.inject({
+      method: 'GET',
+      url: '/metrics',
+      remoteAddress: '203.0.113.5',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(remote.statusCode).toBe(200);
   });
 });
 
