@@ -1,16 +1,12 @@
 import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
-import { withDefaults } from '../games/index.ts';
-import type { GameTemplate } from '../games/index.ts';
+import { type GameTemplate, isLuckyDraw, withDefaults } from '../games/index.ts';
 
 // Where a completed skill-game play stands: the player's best before it and, when the game has
 // a leaderboard, the player's rank among everyone who played it. A player is the play's
 // external id when it has one (a signed identity, the same person across devices), else its
 // device id. Both queries read only the index `plays_game_player_score_idx` over one game's
 // completed plays (migration 20261209110000_play_standing.sql).
-
-/** The skill templates: a score the player earned, worth comparing. */
-export const SKILL_TEMPLATES: readonly string[] = ['memory-match', 'quick-tap'];
 
 export interface PlayBest {
   /** The best score including this play. */
@@ -65,7 +61,8 @@ export async function playStanding(
   game: StandingGame,
   play: StandingPlay,
 ): Promise<PlayStanding> {
-  if (!SKILL_TEMPLATES.includes(game.template) || play.score === null) {
+  // Only skill games earn a score worth comparing; a lucky draw's is always 0.
+  if (isLuckyDraw(game.template) || play.score === null) {
     return { best: null, rank: null };
   }
   const { db } = deps.database;
